@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import JsonResponse
+from django.urls import include, path
+from markdownx.views import MarkdownifyView
+
+
+@staff_member_required
+def markdownx_upload_disabled(request):
+    # The sanitiser allows no <img>, so an uploaded image could never show;
+    # refusing here keeps SVG (and its scripts) off the server entirely.
+    return JsonResponse({"image_code": "", "error": "Image upload is switched off on this site."}, status=403)
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # markdownx's own urls.py would serve these to anyone; staff only here.
+    path("markdownx/markdownify/", staff_member_required(MarkdownifyView.as_view()), name="markdownx_markdownify"),
+    path("markdownx/upload/", markdownx_upload_disabled, name="markdownx_upload"),
+    path("", include("exercises.urls")),
+]

@@ -1,0 +1,186 @@
+from django.contrib import admin
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+
+from .models import (
+    FAQ,
+    ClientQuote,
+    Comparison,
+    Criterion,
+    Exercise,
+    ExerciseMuscle,
+    ExercisePoint,
+    Muscle,
+    Myth,
+    ProgrammingScheme,
+    Reference,
+    RelatedComparison,
+    ShowdownFactor,
+)
+
+admin.site.site_header = "Community Strength Austin"
+admin.site.site_title = "Community Strength Austin admin"
+admin.site.index_title = "Content and consultation requests"
+
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+class MarkdownInline(admin.StackedInline):
+    formfield_overrides = MARKDOWN_EDITOR
+    extra = 0
+
+
+class PositionedTabularInline(admin.TabularInline):
+    extra = 0
+
+
+# --- Exercise and its parts ------------------------------------------------
+
+
+class ExerciseMuscleInline(PositionedTabularInline):
+    model = ExerciseMuscle
+    autocomplete_fields = ("muscle",)
+    fields = ("position", "muscle", "role", "emphasis", "label", "note")
+
+
+class ExercisePointInline(PositionedTabularInline):
+    model = ExercisePoint
+    fields = ("position", "kind", "title", "body")
+
+
+class ProgrammingSchemeInline(PositionedTabularInline):
+    model = ProgrammingScheme
+    fields = (
+        "position",
+        "goal",
+        "sets_min",
+        "sets_max",
+        "reps_min",
+        "reps_max",
+        "load",
+        "rest_min_seconds",
+        "rest_max_seconds",
+    )
+
+
+class ClientQuoteInline(PositionedTabularInline):
+    model = ClientQuote
+    fields = ("position", "first_name", "context", "quote")
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    formfield_overrides = MARKDOWN_EDITOR
+    list_display = ("name", "status", "published_at", "muscle_count", "position", "updated_at")
+    list_editable = ("position",)
+    list_filter = ("status",)
+    search_fields = ("name", "summary", "what_it_is", "how_it_works")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "summary", "status", "published_at", "position", "updated_at")}),
+        ("Article", {"fields": ("what_it_is", "muscles_intro", "muscles_more", "how_it_works", "equipment")}),
+        ("Programming", {"fields": ("programming_tip",)}),
+    )
+    inlines = (ExerciseMuscleInline, ExercisePointInline, ProgrammingSchemeInline, ClientQuoteInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("muscle_links")
+
+    @admin.display(description="muscles")
+    def muscle_count(self, obj):
+        return len(obj.muscle_links.all())
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin):
+    list_display = ("name", "latin_name", "position")
+    list_editable = ("position",)
+    search_fields = ("name", "latin_name")
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("key", "journal", "year", "position")
+    list_editable = ("position",)
+    list_filter = ("year",)
+    search_fields = ("key", "journal", "finding", "doi")
+
+
+# --- Comparison and its parts ----------------------------------------------
+
+
+class ShowdownFactorInline(MarkdownInline):
+    model = ShowdownFactor
+    fields = ("position", "title", "verdict_a", "verdict_b")
+
+
+class CriterionInline(PositionedTabularInline):
+    model = Criterion
+    fields = ("position", "name", "exercise_a_text", "exercise_b_text")
+
+
+class MythInline(PositionedTabularInline):
+    model = Myth
+    fields = ("position", "myth", "correction")
+
+
+class FAQInline(MarkdownInline):
+    model = FAQ
+    fields = ("position", "question", "answer")
+
+
+class RelatedComparisonInline(PositionedTabularInline):
+    model = RelatedComparison
+    fields = ("position", "text_before", "link_text", "target_slug", "text_after")
+
+
+@admin.register(Comparison)
+class ComparisonAdmin(admin.ModelAdmin):
+    formfield_overrides = MARKDOWN_EDITOR
+    list_display = ("title", "exercise_a", "exercise_b", "status", "published_at", "faq_count", "updated_at")
+    list_filter = ("status", "exercise_a", "exercise_b")
+    search_fields = ("title", "summary", "intro", "final_thoughts")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("exercise_a", "exercise_b")
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "summary",
+                    ("exercise_a", "exercise_b"),
+                    "status",
+                    "published_at",
+                    "position",
+                    "updated_at",
+                )
+            },
+        ),
+        ("Introduction", {"fields": ("intro",)}),
+        ("Showdown", {"fields": ("showdown_heading", "showdown_intro", "criteria_caption")}),
+        ("Who should use each", {"fields": ("who_heading", "combine_heading", "combine_body")}),
+        ("Programming, myths and form", {"fields": ("programming_heading", "myths_heading", "form_heading", "warmup")}),
+        ("Closing", {"fields": ("final_heading", "final_thoughts", "faq_heading", "cta_heading", "cta_body")}),
+    )
+    inlines = (ShowdownFactorInline, CriterionInline, RelatedComparisonInline, MythInline, FAQInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("exercise_a", "exercise_b").prefetch_related("faqs")
+
+    @admin.display(description="FAQs")
+    def faq_count(self, obj):
+        return len(obj.faqs.all())
+
+
+@admin.register(FAQ)
+class FAQAdmin(admin.ModelAdmin):
+    """FAQs are edited inline on their comparison too; this list finds one fast."""
+
+    formfield_overrides = MARKDOWN_EDITOR
+    list_display = ("question", "comparison", "position")
+    list_filter = ("comparison",)
+    search_fields = ("question", "answer")

@@ -1,0 +1,523 @@
+"""The content of an exercise comparison, one record per thing a reader sees.
+
+Long text is Markdown, edited with markdownx and rendered to sanitised HTML
+when saved (see ``MarkdownModel``), so a page view never parses Markdown.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from .markdown import cited_keys, render_markdown
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Publishable(models.Model):
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers see it from this moment on. Empty means now, once published."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableManager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        # As in Django's own docs: publishing without a date means "now".
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+
+class MarkdownModel(models.Model):
+    """Keeps ``<field>_html`` in step with each Markdown field named in ``markdown_fields``."""
+
+    markdown_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in self.markdown_fields:
+            keys = set(cited_keys(getattr(self, name)))
+            known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
+            if missing := sorted(keys - known):
+                errors[name] = f"No reference has the key {', '.join(missing)}. Add it under References first."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferenceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Reference(models.Model):
+    """A study the articles cite with ``[ref:key]``; numbered per page as a footnote."""
+
+    key = models.SlugField(max_length=60, unique=True, help_text="Cite it in any Markdown text as [ref:key].")
+    journal = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    finding = models.TextField(help_text="One sentence: what the study found.")
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="For example 10.1519/JSC.0000000000001234")
+    url = models.URLField("URL", blank=True)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ReferenceManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "reference"
+        verbose_name_plural = "references"
+
+    def __str__(self):
+        return f"{self.journal} ({self.year})"
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class MuscleManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Muscle(models.Model):
+    """A muscle group, shared by every exercise that works it."""
+
+    name = models.CharField("plain name", max_length=80, unique=True)
+    latin_name = models.CharField(max_length=120, blank=True)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = MuscleManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "muscle"
+        verbose_name_plural = "muscles"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class Exercise(MarkdownModel, Publishable):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.CharField(max_length=200, help_text="One line, shown on cards and in search results.")
+    what_it_is = MarkdownxField("what it is")
+    what_it_is_html = models.TextField(editable=False, default="")
+    muscles_intro = models.CharField(max_length=200, help_text="The sentence that leads into the muscle list.")
+    muscles_more = models.CharField(
+        max_length=300, blank=True, help_text="A closing line for muscles that only help out."
+    )
+    how_it_works = MarkdownxField("how it works")
+    how_it_works_html = models.TextField(editable=False, default="")
+    equipment = models.CharField(max_length=200)
+    programming_tip = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    markdown_fields = ("what_it_is", "how_it_works")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "exercise"
+        verbose_name_plural = "exercises"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(published_at__isnull=False),
+                name="exercise_published_has_date",
+                violation_error_message="A published exercise needs a publish date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("exercises:exercise_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def _points(self, kind):
+        return [point for point in self.points.all() if point.kind == kind]
+
+    @property
+    def benefits(self):
+        return self._points(PointKind.BENEFIT)
+
+    @property
+    def drawbacks(self):
+        return self._points(PointKind.DRAWBACK)
+
+    @property
+    def form_tips(self):
+        return self._points(PointKind.FORM_TIP)
+
+    @property
+    def choose_if(self):
+        return self._points(PointKind.CHOOSE_IF)
+
+
+class MuscleRole(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    STABILISER = "stabiliser", "Stabiliser"
+
+
+class ExerciseMuscle(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="muscle_links")
+    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="exercise_links")
+    role = models.CharField(max_length=12, choices=MuscleRole, default=MuscleRole.PRIMARY)
+    emphasis = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (barely) to 5 (the main mover). Drives the muscle chart.",
+    )
+    label = models.CharField(
+        max_length=120, blank=True, help_text="How the list names it, e.g. “Quadriceps (front of your thighs)”."
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown in the muscle list; leave empty to show the muscle in the chart only.",
+    )
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "muscle worked"
+        verbose_name_plural = "muscles worked"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "muscle"],
+                name="exercise_muscle_once",
+                violation_error_message="This muscle is already listed for the exercise.",
+            ),
+            models.CheckConstraint(
+                condition=Q(emphasis__gte=1, emphasis__lte=5),
+                name="exercise_muscle_emphasis_1_to_5",
+                violation_error_message="Emphasis runs from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise}: {self.muscle} ({self.get_role_display().lower()})"
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.muscle.name
+
+
+class PointKind(models.TextChoices):
+    BENEFIT = "benefit", "Benefit"
+    DRAWBACK = "drawback", "Drawback"
+    FORM_TIP = "form_tip", "Form tip"
+    CHOOSE_IF = "choose_if", "Choose this if"
+
+
+class ExercisePoint(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(max_length=10, choices=PointKind)
+    title = models.CharField(max_length=120, blank=True, help_text="Optional bold lead, e.g. “Beginner-Friendly”.")
+    body = models.TextField()
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "point"
+        verbose_name_plural = "points"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title or self.body[:60]}"
+
+
+class ClientQuote(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="quotes")
+    first_name = models.CharField(max_length=60)
+    context = models.CharField(max_length=120, blank=True, help_text="Who they are, e.g. “a soccer player”.")
+    quote = models.TextField()
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "client quote"
+        verbose_name_plural = "client quotes"
+
+    def __str__(self):
+        return f"{self.first_name} on {self.exercise}"
+
+
+class Goal(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    HYPERTROPHY = "hypertrophy", "Hypertrophy"
+
+
+class Load(models.TextChoices):
+    HEAVY = "heavy", "heavy weight"
+    MODERATE = "moderate", "moderate weight"
+    LIGHT = "light", "light weight"
+
+
+def _span(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}–{high}"
+
+
+class ProgrammingScheme(models.Model):
+    """Sets, reps and rest for one goal, kept as numbers so tables and prose agree."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="schemes")
+    goal = models.CharField(max_length=12, choices=Goal)
+    sets_min = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    sets_max = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    reps_min = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    reps_max = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    load = models.CharField(max_length=10, choices=Load)
+    rest_min_seconds = models.PositiveSmallIntegerField()
+    rest_max_seconds = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "programming scheme"
+        verbose_name_plural = "programming schemes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "goal"],
+                name="scheme_one_per_goal",
+                violation_error_message="This exercise already has a scheme for that goal.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sets_min__lte=F("sets_max")),
+                name="scheme_sets_range",
+                violation_error_message="The lowest number of sets cannot be above the highest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_min__lte=F("reps_max")),
+                name="scheme_reps_range",
+                violation_error_message="The lowest number of reps cannot be above the highest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rest_min_seconds__lte=F("rest_max_seconds")),
+                name="scheme_rest_range",
+                violation_error_message="The shortest rest cannot be longer than the longest.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise}: {self.get_goal_display()}"
+
+    @property
+    def sets_display(self) -> str:
+        return _span(self.sets_min, self.sets_max)
+
+    @property
+    def reps_display(self) -> str:
+        return _span(self.reps_min, self.reps_max)
+
+    @property
+    def rest_display(self) -> str:
+        low, high = self.rest_min_seconds, self.rest_max_seconds
+        if low % 60 == 0 and high % 60 == 0 and high >= 120:
+            return f"{_span(low // 60, high // 60)} minutes"
+        return f"{_span(low, high)} seconds"
+
+    @property
+    def sentence(self) -> str:
+        """Reads like the article: "3–5 sets of 5–8 reps with heavy weight, 2–3 minutes rest."."""
+        return (
+            f"{self.sets_display} sets of {self.reps_display} reps with "
+            f"{self.get_load_display()}, {self.rest_display} rest."
+        )
+
+
+class Comparison(MarkdownModel, Publishable):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=250, help_text="One or two lines for the home page card.")
+    exercise_a = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+", verbose_name="first exercise")
+    exercise_b = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+", verbose_name="second exercise")
+    intro = MarkdownxField()
+    intro_html = models.TextField(editable=False, default="")
+    showdown_heading = models.CharField(max_length=120)
+    showdown_intro = models.CharField(max_length=300, blank=True)
+    criteria_caption = models.CharField(max_length=200, help_text="The caption read out with the criteria table.")
+    who_heading = models.CharField("“who should use each” heading", max_length=120)
+    combine_heading = models.CharField("“combine both” heading", max_length=120)
+    combine_body = MarkdownxField("“combine both” advice")
+    combine_body_html = models.TextField(editable=False, default="")
+    programming_heading = models.CharField(max_length=120)
+    myths_heading = models.CharField(max_length=120)
+    form_heading = models.CharField("form tips heading", max_length=120)
+    warmup = MarkdownxField("warm-up")
+    warmup_html = models.TextField(editable=False, default="")
+    final_heading = models.CharField("final thoughts heading", max_length=120)
+    final_thoughts = MarkdownxField()
+    final_thoughts_html = models.TextField(editable=False, default="")
+    faq_heading = models.CharField("FAQ heading", max_length=120)
+    cta_heading = models.CharField("call to action heading", max_length=160)
+    cta_body = MarkdownxField("call to action")
+    cta_body_html = models.TextField(editable=False, default="")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    markdown_fields = ("intro", "combine_body", "warmup", "final_thoughts", "cta_body")
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "comparison"
+        verbose_name_plural = "comparisons"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(exercise_a=F("exercise_b")),
+                name="comparison_two_different_exercises",
+                violation_error_message="A comparison needs two different exercises.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(published_at__isnull=False),
+                name="comparison_published_has_date",
+                violation_error_message="A published comparison needs a publish date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("exercises:comparison_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def exercises(self):
+        return (self.exercise_a, self.exercise_b)
+
+
+class ComparisonChild(models.Model):
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+class ShowdownFactor(MarkdownModel, ComparisonChild):
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="factors")
+    title = models.CharField(max_length=120)
+    verdict_a = MarkdownxField("verdict on the first exercise")
+    verdict_a_html = models.TextField(editable=False, default="")
+    verdict_b = MarkdownxField("verdict on the second exercise")
+    verdict_b_html = models.TextField(editable=False, default="")
+
+    markdown_fields = ("verdict_a", "verdict_b")
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "showdown factor"
+        verbose_name_plural = "showdown factors"
+
+    def __str__(self):
+        return self.title
+
+
+class Criterion(ComparisonChild):
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=120)
+    exercise_a_text = models.TextField("first exercise")
+    exercise_b_text = models.TextField("second exercise")
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "criterion"
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return self.name
+
+
+class Myth(ComparisonChild):
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="myths")
+    myth = models.CharField(max_length=200)
+    correction = models.TextField()
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "myth"
+        verbose_name_plural = "myths"
+
+    def __str__(self):
+        return self.myth
+
+
+class FAQ(MarkdownModel, ComparisonChild):
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=200)
+    answer = MarkdownxField()
+    answer_html = models.TextField(editable=False, default="")
+
+    markdown_fields = ("answer",)
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question
+
+
+class RelatedComparison(ComparisonChild):
+    """A line pointing at another comparison by slug.
+
+    The words always show; they become a link only while a published
+    comparison has that slug, so the article can mention one still in draft.
+    """
+
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="related")
+    target_slug = models.SlugField("slug of the related comparison", max_length=120)
+    text_before = models.CharField(max_length=200, blank=True)
+    link_text = models.CharField(max_length=120)
+    text_after = models.CharField(max_length=300, blank=True)
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "related comparison"
+        verbose_name_plural = "related comparisons"
+
+    def __str__(self):
+        return self.link_text
+
+    def clean(self):
+        super().clean()
+        if self.comparison_id and self.target_slug == self.comparison.slug:
+            raise ValidationError({"target_slug": "A comparison cannot point at itself."})
