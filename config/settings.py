@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    "huey.contrib.djhuey",
     "exercises",
 ]
 
@@ -139,6 +141,53 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp"]
 
 # --- The gym ----------------------------------------------------------------
 GYM_NAME = "Community Strength Austin"
+
+# --- Background jobs (huey) -------------------------------------------------
+# SQLite file beside the database by default; Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "community-strength",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "consumer": {"workers": 2, "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+    ),
+}
+
+# --- Email ------------------------------------------------------------------
+# DJANGO_EMAIL_URL (smtp+tls://user:pass@host:587) or the separate host
+# settings; with neither, emails are printed by whichever process sends them.
+if os.environ.get("DJANGO_EMAIL_URL"):
+    globals().update(dj_email_url.parse(os.environ["DJANGO_EMAIL_URL"]))
+elif os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A hung mail server must not hang the worker.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{GYM_NAME} <hello@localhost>")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Consultation requests --------------------------------------------------
+CONSULTATION_RECIPIENTS = env_list("DJANGO_CONSULTATION_RECIPIENTS")
+CONSULTATION_RATE_LIMIT = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT", "5"))
+CONSULTATION_RATE_LIMIT_WINDOW = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT_WINDOW", "3600"))
+CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("DJANGO_CONSULTATION_MIN_FILL_SECONDS", "3"))
+# Back-off between attempts: 1 min, 5 min, 30 min, 2 h, then every 6 h until sent.
+CONSULTATION_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
+# Longer than any one SMTP conversation can take (EMAIL_TIMEOUT per socket call).
+CONSULTATION_SEND_LEASE_SECONDS = 10 * EMAIL_TIMEOUT
+CONSULTATION_SWEEP_GRACE_SECONDS = 120
+# How many reverse proxies add themselves to X-Forwarded-For in front of gunicorn.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

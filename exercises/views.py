@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from . import services
 from .charts import muscle_chart
+from .forms import ConsultationForm
 from .models import Comparison, Exercise, ExerciseMuscle
 from .templatetags.articles import Citations
 
@@ -46,6 +49,7 @@ def comparison_detail(request, slug):
             "related_links": related,
             "chart": muscle_chart(comparison.exercises),
             "citations": Citations(),
+            "consultation_form": ConsultationForm(source=request.path),
         },
     )
 
@@ -70,9 +74,55 @@ def exercise_detail(request, slug):
     )
 
 
-@require_GET
+def client_ip(request) -> str | None:
+    """The visitor's address, trusting only as many X-Forwarded-For hops as we have proxies."""
+    if settings.NUM_PROXIES:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.NUM_PROXIES:
+            return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+RATE_LIMITED = (
+    "We have had several requests from your connection in the last hour, so this one was not sent. "
+    "Please try again later, or call the gym. Your answers are still here."
+)
+
+
+@require_http_methods(["GET", "POST"])
 def consultation(request):
-    return render(request, "exercises/consultation_form.html")
+    if request.method == "GET":
+        form = ConsultationForm(source=request.path)
+        return render(request, "exercises/consultation_form.html", {"form": form})
+
+    form = ConsultationForm(request.POST)
+    ip_address = client_ip(request)
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    if reason := form.spam_reason():
+        # Bots see the same page as people, so they learn nothing from it.
+        services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
+        return redirect("exercises:consultation_thanks")
+    if not form.is_valid():
+        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
+    if not services.allow_consultation_from(ip_address):
+        form.add_error(None, RATE_LIMITED)
+        return render(request, "exercises/consultation_form.html", {"form": form}, status=429)
+    data = form.cleaned_data
+    services.create_consultation_request(
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        goal=data["goal"],
+        preferred_contact=data["preferred_contact"],
+        best_time=data["best_time"],
+        message=data["message"],
+        consent_version=data["consent_version"],
+        calls_texts_consent=data["calls_texts_consent"],
+        source_path=data["source"],
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    return redirect("exercises:consultation_thanks")
 
 
 @require_GET

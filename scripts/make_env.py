@@ -9,4 +9,6 @@ DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 # Plain HTTP on localhost: no redirect to https, no secure-only cookies.
 DJANGO_SECURE_SSL_REDIRECT=false
 SITE_URL=http://127.0.0.1:8000
+# New-request alerts go here; with no mail server set, emails print in this terminal.
+DJANGO_CONSULTATION_RECIPIENTS=coaches@example.com
 """)

@@ -12,3 +12,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No collectstatic in tests: serve static files by their plain names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Jobs run in the request that queues them; tests that need a real worker switch this off.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+CONSULTATION_MIN_FILL_SECONDS = 0.2
+CONSULTATION_RECIPIENTS = ["coaches@example.com"]
+# Serve static files straight from the app and static/ dirs (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

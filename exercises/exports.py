@@ -1,0 +1,41 @@
+"""CSV export of consultation requests, safe to open in a spreadsheet."""
+
+import csv
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from .models import ConsultationRequest
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice
+# and Google Sheets (CSV injection); a leading apostrophe makes it plain text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = (
+    ("Received", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
+    ("Status", lambda r: r.get_status_display()),
+    ("Archived", lambda r: "yes" if r.archived else "no"),
+    ("Name", lambda r: r.name),
+    ("Email", lambda r: r.email),
+    ("Phone", lambda r: r.phone),
+    ("Main goal", lambda r: r.get_goal_display()),
+    ("Preferred contact", lambda r: r.get_preferred_contact_display()),
+    ("Best time", lambda r: r.get_best_time_display()),
+    ("Message", lambda r: r.message),
+    ("Source page", lambda r: r.source_path),
+    ("Source comparison", lambda r: r.source_comparison.title if r.source_comparison else ""),
+    ("Calls/texts consent", lambda r: "yes" if r.calls_texts_consent else "no"),
+    ("Consent version", lambda r: r.consent_version),
+    ("Staff notes", lambda r: r.staff_notes),
+)
+
+
+def escape_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def write_requests_csv(requests: Iterable[ConsultationRequest], stream) -> None:
+    writer = csv.writer(stream)
+    writer.writerow([title for title, _ in COLUMNS])
+    for request in requests:
+        writer.writerow([escape_cell(str(value(request))) for _, value in COLUMNS])
