@@ -1,6 +1,13 @@
+import contextlib
 import io
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +16,7 @@ from django.core.management import call_command
 # database access from that thread is safe because it is not really async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,3 +54,86 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def valid_consultation(**overrides) -> dict:
+    """A POST body a real visitor would send, with a form opened a minute ago."""
+    from django.core import signing
+
+    from exercises.consent import CURRENT_VERSION
+    from exercises.forms import STARTED_SALT
+
+    data = {
+        "name": "Maria Lopez",
+        "email": "maria@example.com",
+        "phone": "",
+        "goal": "glutes",
+        "preferred_contact": "email",
+        "best_time": "morning",
+        "message": "I have a bad left knee.",
+        "consent": "on",
+        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
+        "consent_version": CURRENT_VERSION,
+        "source": "/consultation/",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def server_database_url(request, tmp_path):
+    """A database other processes can share with the test: a migrated SQLite file, or the PostgreSQL test DB."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("transactional_db")
+        s = connection.settings_dict
+        return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    return url
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, *, workers: int = 3, **env):
+    """Serve the project with real gunicorn workers on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": database_url,
+            **{key: str(value) for key, value in env.items()},
+        },
+        cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/consultation/", timeout=2)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

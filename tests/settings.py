@@ -1,6 +1,7 @@
 """Test settings: production settings plus what makes tests fast and hermetic."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
@@ -15,6 +16,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Jobs run in the request that queues them; tests that need a real worker switch this off.
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+if "filename" in HUEY:
+    # A worker started by a test keeps its queue out of the project's var/.
+    HUEY["filename"] = os.path.join(tempfile.gettempdir(), f"csa-huey-tests-{os.getpid()}.sqlite3")
 CONSULTATION_MIN_FILL_SECONDS = 0.2
 CONSULTATION_RECIPIENTS = ["coaches@example.com"]
 # Serve static files straight from the app and static/ dirs (no collectstatic in tests).

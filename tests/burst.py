@@ -1,0 +1,58 @@
+"""Workers for the concurrency tests, run in fresh (spawned) processes.
+
+Kept apart from the test modules: a spawned process imports this file
+before Django is set up, so nothing here may import Django at module level.
+"""
+
+import html
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+
+def hammer_counter(database_url, start_at, hits, results):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    import django
+
+    django.setup()
+    from exercises.services import count_hit
+
+    time.sleep(max(0, start_at - time.time()))
+    results.put(sum(count_hit(key="burst", window_seconds=3600, limit=5) for _ in range(hits)))
+
+
+def visitor(base, start_at, posts, outcomes, number=0):
+    """One browser-like visitor: fetch the form, wait like a person, post it."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    page = opener.open(base + "/consultation/", timeout=30).read().decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    time.sleep(max(0, start_at - time.time()))
+    for attempt in range(posts):
+        data = {
+            "name": f"Burst Visitor {number}",
+            "email": f"burst{number}.{attempt}@example.com",
+            "goal": "glutes",
+            "preferred_contact": "email",
+            "best_time": "any",
+            "message": "",
+            "consent": "on",
+            "website": "",
+            **{key: html.unescape(value) for key, value in hidden.items()},
+        }
+        request = urllib.request.Request(
+            base + "/consultation/",
+            data=urllib.parse.urlencode(data).encode(),
+            headers={"Referer": base + "/consultation/"},
+        )
+        try:
+            response = opener.open(request, timeout=30)
+            outcomes.put(("ok", response.geturl()))
+        except urllib.error.HTTPError as error:
+            outcomes.put(("error", error.code))
+        except OSError as error:
+            outcomes.put(("failed", str(error)))
