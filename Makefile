@@ -35,7 +35,7 @@ setup: deps .env
 
 run: setup
 	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/). Ctrl-C stops everything."
-	$(HONCHO) start
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(HONCHO) start
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
