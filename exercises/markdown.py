@@ -10,7 +10,8 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "ul", "ol", "li", "blockquote", "code", "h3", "h4", "br", "sup"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+# "*": nothing, or nh3 would keep its default title and lang attributes on every tag.
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "*": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # "[ref:jscr-2018]" cites the Reference with that key. It is stored as a

@@ -1,10 +1,12 @@
 import contextlib
+import datetime
 import io
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,6 +28,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test's database starts over, so its cached pages must too."""
+    from exercises.page_cache import invalidate_pages
+
+    invalidate_pages()
 
 
 @pytest.fixture
@@ -116,6 +126,7 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url,
+            "DJANGO_PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="csa-pages-server-"),
             **{key: str(value) for key, value in env.items()},
         },
         cwd=PROJECT_DIR,
@@ -137,3 +148,58 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# --- Content built in a test ------------------------------------------------------
+
+
+def make_exercise(name: str, **fields):
+    """A published exercise with every required field filled in."""
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from exercises.models import Exercise, Status
+
+    defaults = {
+        "slug": slugify(name),
+        "summary": f"All about the {name}.",
+        "what_it_is": f"The {name} is an exercise.",
+        "muscles_intro": f"The {name} works your:",
+        "how_it_works": "You move the weight.",
+        "equipment": "A barbell",
+        "status": Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Exercise.objects.create(name=name, **{**defaults, **fields})
+
+
+def make_comparison(exercise_a, exercise_b, **fields):
+    """A published comparison of two exercises with every required field filled in."""
+    from django.utils import timezone
+
+    from exercises.models import Comparison, Status
+
+    title = f"{exercise_a.name} vs {exercise_b.name}"
+    defaults = {
+        "title": title,
+        "slug": f"{exercise_a.slug}-vs-{exercise_b.slug}",
+        "summary": f"{title}, side by side.",
+        "intro": "Which one is for you?",
+        "showdown_heading": "The Showdown",
+        "criteria_caption": "Side by side",
+        "who_heading": "Who Should Use Each Exercise?",
+        "combine_heading": "Combine Both:",
+        "combine_body": "Do both.",
+        "programming_heading": "Programming",
+        "myths_heading": "Myths",
+        "form_heading": "Form",
+        "warmup": "Warm up first.",
+        "final_heading": "Final Thoughts",
+        "final_thoughts": "Both are good.",
+        "faq_heading": "FAQs",
+        "cta_heading": "Book a consultation",
+        "cta_body": "Come and train with us.",
+        "status": Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Comparison.objects.create(exercise_a=exercise_a, exercise_b=exercise_b, **{**defaults, **fields})
