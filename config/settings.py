@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,12 +50,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "huey.contrib.djhuey",
+    "csp",
     "exercises",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so static files and cached pages carry these headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers cached public pages before sessions, CSRF or the database are touched.
+    "exercises.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +112,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches -----------------------------------------------------------------
+# "pages" holds the pre-rendered public pages. It must be shared by every
+# worker (files under var/) and every instance (Redis, when REDIS_URL is set).
+PAGE_CACHE_SECONDS = 24 * 3600
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(VAR_DIR / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,6 +214,32 @@ CONSULTATION_SWEEP_GRACE_SECONDS = 120
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 
 # --- Security ---------------------------------------------------------------
+# No inline script or style anywhere, the admin and the markdownx editor included.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "interest-cohort": [],
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -219,5 +269,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # The huey consumer prints its own lines; don't print them twice.
+        "huey": {"handlers": [], "level": "INFO", "propagate": False},
     },
 }

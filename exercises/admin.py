@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.urls import path
+from django.db import models
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from markdownx.models import MarkdownxField
@@ -115,6 +117,7 @@ class MuscleAdmin(admin.ModelAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("key", "journal", "year", "position")
     list_editable = ("position",)
     list_filter = ("year",)
@@ -333,7 +336,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def export_filtered_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # Same as the list itself does with a filter it cannot apply.
+            return HttpResponseRedirect(reverse("admin:exercises_consultationrequest_changelist") + "?e=1")
         return self._csv_response(changelist.get_queryset(request))
 
     def _csv_response(self, queryset):

@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = "Exercise comparisons"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        # Any content write (admin, inline, shell, load_initial_data) must drop the
+        # cached pages, so this hooks the model signals rather than each caller.
+        for model in self.get_models():
+            if model.__name__ in UNCACHED_MODELS:
+                continue
+            post_save.connect(_content_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+            post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+
+
+# Writes to these never change what a public page shows.
+UNCACHED_MODELS = {"ConsultationRequest", "Notification", "NotificationRecipient", "Counter"}
+
+
+def _content_changed(sender, **kwargs):
+    from .page_cache import invalidate_pages
+
+    invalidate_pages()

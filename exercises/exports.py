@@ -35,6 +35,8 @@ def escape_cell(value: str) -> str:
 
 
 def write_requests_csv(requests: Iterable[ConsultationRequest], stream) -> None:
+    # A byte-order mark tells Excel the file is UTF-8; without it "Zoë Núñez" opens as "ZoÃ« NÃºÃ±ez".
+    stream.write("\ufeff")
     writer = csv.writer(stream)
     writer.writerow([title for title, _ in COLUMNS])
     for request in requests:

@@ -9,6 +9,8 @@ from . import consent
 from .models import BestTime, ConsultationGoal, ContactMethod
 
 STARTED_SALT = "consultation-form-started"
+# Autofill can beat the fill-time trap, so a fast post is asked again, not dropped.
+TOO_FAST = "too_fast"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
 
@@ -33,9 +35,20 @@ def single_line(value: str) -> str:
 
 
 class ConsultationForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
-        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label="Phone number",
@@ -44,7 +57,11 @@ class ConsultationForm(forms.Form):
         help_text="Needed if you would like a call or a text.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
     )
-    goal = forms.ChoiceField(label="Your main goal", choices=[("", "Choose one…"), *ConsultationGoal.choices])
+    goal = forms.ChoiceField(
+        label="Your main goal",
+        choices=[("", "Choose one…"), *ConsultationGoal.choices],
+        error_messages={"required": "Choose your main goal."},
+    )
     preferred_contact = forms.ChoiceField(
         label="How should we contact you?",
         choices=ContactMethod.choices,
@@ -69,8 +86,6 @@ class ConsultationForm(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput, max_length=100)
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
-
-    SPAM_FIELDS = ("website", "started")
 
     def __init__(self, *args, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +118,7 @@ class ConsultationForm(forms.Form):
         if age is None:
             return "bad_token"
         if age < settings.CONSULTATION_MIN_FILL_SECONDS:
-            return "too_fast"
+            return TOO_FAST
         return None
 
     def clean_name(self):
@@ -136,6 +151,11 @@ class ConsultationForm(forms.Form):
         return cleaned
 
     @property
+    def hidden_field_errors(self) -> bool:
+        """A hidden field was tampered with or the page is stale: nothing the visitor can fix but a reload."""
+        return any(self[name].is_hidden for name in self.errors if name in self.fields)
+
+    @property
     def visible_error_fields(self):
         """Fields with errors, in form order, for the error summary."""
-        return [self[name] for name in self.fields if name in self.errors and name not in self.SPAM_FIELDS]
+        return [self[name] for name in self.fields if name in self.errors and not self[name].is_hidden]

@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,8 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from .charts import muscle_chart
-from .forms import ConsultationForm
+from .forms import TOO_FAST, ConsultationForm
 from .models import Comparison, Exercise, ExerciseMuscle
+from .page_cache import public_page
 from .templatetags.articles import Citations
 
 EXERCISE_PARTS = (
@@ -18,12 +21,14 @@ EXERCISE_PARTS = (
 
 
 @require_GET
+@public_page
 def home(request):
     comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
     return render(request, "exercises/home.html", {"comparisons": comparisons})
 
 
 @require_GET
+@public_page
 def comparison_detail(request, slug):
     comparison = get_object_or_404(
         Comparison.objects.published()
@@ -55,6 +60,7 @@ def comparison_detail(request, slug):
 
 
 @require_GET
+@public_page
 def exercise_detail(request, slug):
     exercise = get_object_or_404(Exercise.objects.published().prefetch_related(*EXERCISE_PARTS), slug=slug)
     comparisons = (
@@ -76,13 +82,20 @@ def exercise_detail(request, slug):
 
 def client_ip(request) -> str | None:
     """The visitor's address, trusting only as many X-Forwarded-For hops as we have proxies."""
+    candidates = [request.META.get("REMOTE_ADDR", "")]
     if settings.NUM_PROXIES:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR") or None
+            candidates.insert(0, forwarded[-settings.NUM_PROXIES])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
+SENT_TOO_FAST = "That was quicker than we expected. Please check your answers and send the form again."
 RATE_LIMITED = (
     "We have had several requests from your connection in the last hour, so this one was not sent. "
     "Please try again later, or call the gym. Your answers are still here."
@@ -90,6 +103,7 @@ RATE_LIMITED = (
 
 
 @require_http_methods(["GET", "POST"])
+@public_page
 def consultation(request):
     if request.method == "GET":
         form = ConsultationForm(source=request.path)
@@ -99,8 +113,13 @@ def consultation(request):
     ip_address = client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     if reason := form.spam_reason():
-        # Bots see the same page as people, so they learn nothing from it.
         services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
+        if reason == TOO_FAST:
+            # A person with autofill can be this quick: show the form again, answers kept.
+            form.is_valid()
+            form.add_error(None, SENT_TOO_FAST)
+            return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
+        # Bots see the same page as people, so they learn nothing from it.
         return redirect("exercises:consultation_thanks")
     if not form.is_valid():
         return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
@@ -126,5 +145,6 @@ def consultation(request):
 
 
 @require_GET
+@public_page
 def consultation_thanks(request):
     return render(request, "exercises/consultation_thanks.html")

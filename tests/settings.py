@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# Cached pages of this test run stay out of var/; subprocesses get their own.
+os.environ.setdefault("DJANGO_PAGE_CACHE_DIR", tempfile.mkdtemp(prefix="csa-pages-"))
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402

@@ -1,0 +1,205 @@
+"""Full-page cache for public pages, answered early in the middleware stack.
+
+A public page is rendered once per content generation and kept, already
+gzip-compressed, in the shared "pages" cache (files under var/ by default,
+Redis when REDIS_URL is set) and in each worker's memory. A hit reads one
+small key (the generation) and runs no SQL. Saving any content writes a new
+generation, so every worker on every instance stops serving the old pages at
+once.
+
+Pages that embed the consultation form carry a CSRF token. The cache keeps
+the page in two halves around the token and splices in the visitor's own
+token on every hit (setting a fresh CSRF cookie for a first-time visitor), so
+no visitor ever gets another visitor's token or cookie. The gzip body is
+spliced too: each half is compressed once as a byte-aligned deflate segment
+(Z_FULL_FLUSH), so only the token itself is compressed per request.
+"""
+
+import hashlib
+import re
+import uuid
+import zlib
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
+from django.utils.http import http_date
+
+CACHE_ALIAS = "pages"
+GENERATION_KEY = "pages:generation"
+TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+SECRET_FORMAT = re.compile(rf"^[A-Za-z0-9]{{{CSRF_SECRET_LENGTH}}}$")
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+# Headers that belong to one visitor or that the cache sets itself.
+NOT_REPLAYED = {"set-cookie", "vary", "content-length", "cache-control", "expires", "etag", "last-modified"}
+
+
+def public_page(view):
+    """Mark a view's successful anonymous GET responses as cacheable."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    return wrapper
+
+
+def invalidate_pages() -> None:
+    caches[CACHE_ALIAS].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _deflate(data: bytes, final: bool) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    head: bytes  # everything before the CSRF token, or the whole page
+    tail: bytes | None  # everything after it; None when the page has no form
+    head_deflated: bytes
+    tail_deflated: bytes
+    head_crc: int
+    etag: str
+    last_modified: str
+
+    @classmethod
+    def from_response(cls, response) -> "CachedPage":
+        body = response.content
+        match = TOKEN_FIELD.search(body)
+        head, tail = (body[: match.start(1)], body[match.end(1) :]) if match else (body, None)
+        digest = hashlib.sha256(head + (tail or b"")).hexdigest()[:32]
+        return cls(
+            status=response.status_code,
+            headers=tuple((k, v) for k, v in response.items() if k.lower() not in NOT_REPLAYED),
+            head=head,
+            tail=tail,
+            head_deflated=_deflate(head, final=tail is None),
+            tail_deflated=_deflate(tail, final=True) if tail is not None else b"",
+            head_crc=zlib.crc32(head),
+            # The body differs by the visitor's token only, hence weak for form pages.
+            etag=f'W/"{digest}"' if tail is not None else f'"{digest}"',
+            last_modified=http_date(),
+        )
+
+    @property
+    def has_form(self) -> bool:
+        return self.tail is not None
+
+    def body(self, token: bytes, gzip: bool) -> bytes:
+        if not self.has_form:
+            plain = self.head
+            if not gzip:
+                return plain
+            return GZIP_HEADER + self.head_deflated + zlib.crc32(plain).to_bytes(4, "little") + _size(len(plain))
+        if not gzip:
+            return self.head + token + self.tail
+        crc = zlib.crc32(self.tail, zlib.crc32(token, self.head_crc))
+        size = len(self.head) + len(token) + len(self.tail)
+        return (
+            GZIP_HEADER
+            + self.head_deflated
+            + _deflate(token, final=False)
+            + self.tail_deflated
+            + crc.to_bytes(4, "little")
+            + _size(size)
+        )
+
+
+def _size(length: int) -> bytes:
+    return (length & 0xFFFFFFFF).to_bytes(4, "little")
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[CACHE_ALIAS]
+        self.local: dict[str, CachedPage] = {}
+        self.local_generation = None
+
+    def __call__(self, request):
+        if not self._eligible(request):
+            return self.get_response(request)
+        generation = self._generation()
+        page = self._lookup(generation, request.path)
+        if page is None:
+            response = self.get_response(request)
+            if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
+                return response
+            page = CachedPage.from_response(response)
+            # Stored under the generation read before rendering: if content
+            # changed meanwhile, this copy is already stale and never served.
+            self.cache.set(self._key(generation, request.path), page, timeout=settings.PAGE_CACHE_SECONDS)
+            self.local[request.path] = page
+        return self._serve(request, page)
+
+    @staticmethod
+    def _eligible(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    @staticmethod
+    def _key(generation: str, path: str) -> str:
+        return f"page:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
+
+    def _generation(self) -> str:
+        generation = self.cache.get(GENERATION_KEY)
+        if generation is None:
+            self.cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = self.cache.get(GENERATION_KEY)
+        if generation != self.local_generation:
+            self.local = {}
+            self.local_generation = generation
+        return generation
+
+    def _lookup(self, generation: str, path: str) -> CachedPage | None:
+        page = self.local.get(path)
+        if page is None:
+            page = self.cache.get(self._key(generation, path))
+            if page is not None:
+                self.local[path] = page
+        return page
+
+    def _serve(self, request, page: CachedPage):
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        new_secret = page.has_form and not SECRET_FORMAT.match(secret)
+        if new_secret:
+            secret = _get_new_csrf_string()
+        if request.headers.get("If-None-Match") == page.etag and not new_secret:
+            response = HttpResponseNotModified()
+        else:
+            gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+            token = _mask_cipher_secret(secret).encode() if page.has_form else b""
+            body = page.body(token, gzip)
+            response = HttpResponse(b"" if request.method == "HEAD" else body, status=page.status)
+            for name, value in page.headers:
+                response[name] = value
+            response["Content-Length"] = str(len(body))
+            if gzip:
+                response["Content-Encoding"] = "gzip"
+        response["ETag"] = page.etag
+        response["Last-Modified"] = page.last_modified
+        response["Vary"] = "Accept-Encoding, Cookie"
+        response["Cache-Control"] = "private, no-cache" if page.has_form else "public, no-cache"
+        if new_secret:
+            response.set_cookie(
+                settings.CSRF_COOKIE_NAME,
+                secret,
+                max_age=settings.CSRF_COOKIE_AGE,
+                domain=settings.CSRF_COOKIE_DOMAIN,
+                path=settings.CSRF_COOKIE_PATH,
+                secure=settings.CSRF_COOKIE_SECURE,
+                httponly=settings.CSRF_COOKIE_HTTPONLY,
+                samesite=settings.CSRF_COOKIE_SAMESITE,
+            )
+        return response
