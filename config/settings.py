@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
-from csp.constants import NONE, SELF
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -118,9 +118,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker (files under var/) and every instance (Redis, when REDIS_URL is set).
 PAGE_CACHE_SECONDS = 24 * 3600
 CACHES = {
+    # Nothing shared lives here; Django's own small caches only.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Lets two sites (or a test's own servers) share one Redis without sharing pages.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "csa"),
+        }
         if os.environ.get("REDIS_URL")
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -217,16 +223,16 @@ NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 # No inline script or style anywhere, the admin and the markdownx editor included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
     },
 }
 PERMISSIONS_POLICY = {

@@ -10,4 +10,5 @@ urlpatterns = [
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
     path("consultation/", views.consultation, name="consultation"),
     path("consultation/thanks/", views.consultation_thanks, name="consultation_thanks"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,7 +1,10 @@
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -9,7 +12,7 @@ from . import services
 from .charts import muscle_chart
 from .forms import TOO_FAST, ConsultationForm
 from .models import Comparison, Exercise, ExerciseMuscle
-from .page_cache import public_page
+from .page_cache import CACHE_ALIAS, GENERATION_KEY, public_page
 from .templatetags.articles import Citations
 
 EXERCISE_PARTS = (
@@ -148,3 +151,21 @@ def consultation(request):
 @public_page
 def consultation_thanks(request):
     return render(request, "exercises/consultation_thanks.html")
+
+
+@require_GET
+def healthz(request):
+    """200 when the database and the shared caches answer, 503 naming what does not."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:
+        problems.append(f"database: {type(error).__name__}: {error}")
+    try:
+        caches[CACHE_ALIAS].get(GENERATION_KEY)
+    except Exception as error:
+        problems.append(f"cache: {type(error).__name__}: {error}")
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -127,6 +127,7 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url,
             "DJANGO_PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="csa-pages-server-"),
+            "DJANGO_CACHE_KEY_PREFIX": f"server-{port}",
             **{key: str(value) for key, value in env.items()},
         },
         cwd=PROJECT_DIR,

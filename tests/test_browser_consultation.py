@@ -224,7 +224,9 @@ def test_a_comparison_keeps_the_credit_when_its_form_comes_back_with_an_error(pa
     form.get_by_role("button", name="Request my free consultation").click()
 
     page.locator(".error-summary").wait_for()
-    assert page.locator(".error-summary a").all_inner_texts() == ["Email address: Enter an email address like name@example.com."]
+    assert page.locator(".error-summary a").all_inner_texts() == [
+        "Email address: Enter an email address like name@example.com."
+    ]
     assert page.get_by_label("Your name").input_value() == "Jordan Lee"
     assert page.get_by_label("I agree that").is_checked()
     page.get_by_label("Email address").fill("jordan@example.com")
