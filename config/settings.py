@@ -6,6 +6,7 @@ otherwise, and with debug off the secret key must be given.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     # Outermost, so static files and cached pages carry these headers too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers cached public pages before sessions, CSRF or the database are touched.
@@ -67,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,7 +188,7 @@ HUEY = {
 }
 
 # --- Email ------------------------------------------------------------------
-# DJANGO_EMAIL_URL (smtp+tls://user:pass@host:587) or the separate host
+# DJANGO_EMAIL_URL (submission://user:pass@host:587 for STARTTLS) or the separate host
 # settings; with neither, emails are printed by whichever process sends them.
 if os.environ.get("DJANGO_EMAIL_URL"):
     globals().update(dj_email_url.parse(os.environ["DJANGO_EMAIL_URL"]))
@@ -205,6 +206,8 @@ else:
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{GYM_NAME} <hello@localhost>")
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# "Ana <ana@example.com>, ops@example.com": who is mailed server errors.
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if addr]
 
 # --- Consultation requests --------------------------------------------------
 CONSULTATION_RECIPIENTS = env_list("DJANGO_CONSULTATION_RECIPIENTS")
@@ -269,12 +272,19 @@ LOGGING = {
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+        # Sends nothing unless ADMINS is set.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
         # The huey consumer prints its own lines; don't print them twice.
         "huey": {"handlers": [], "level": "INFO", "propagate": False},
     },

@@ -1,0 +1,167 @@
+"""The full-page cache: fast, shared, invalidated by edits, and never leaking one visitor's token to another."""
+
+import gzip
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from exercises.models import FAQ, Comparison, ConsultationRequest
+from tests.conftest import valid_consultation
+
+ARTICLE = "/compare/leg-press-vs-hip-thrust/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def token_in(response) -> str:
+    return TOKEN.search(response.content.decode()).group(1)
+
+
+@pytest.mark.django_db
+def test_a_cached_page_runs_no_sql(client, content):
+    client.get(ARTICLE)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(ARTICLE)
+
+    assert response.status_code == 200
+    assert "Leg Press vs. Hip Thrust: The Showdown" in response.content.decode()
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_content_save_shows_at_once(client, content):
+    assert "Hip thrusts, hands-down" in client.get(ARTICLE).content.decode()
+    faq = FAQ.objects.get(question="What’s better for glute growth?")
+    faq.answer = "Both, done well; hip thrusts edge it."
+    faq.save()
+
+    page = Client().get(ARTICLE).content.decode()
+
+    assert "Both, done well; hip thrusts edge it." in page
+    assert "Hip thrusts, hands-down" not in page
+
+
+@pytest.mark.django_db
+def test_a_deleted_comparison_leaves_the_cache_too(client, content):
+    client.get("/")
+    Comparison.objects.update(status="draft")  # a bulk update sends no signal...
+    Comparison.objects.first().save()  # ...but any save does
+
+    assert "Leg Press vs Hip Thrust" not in Client().get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_each_visitor_gets_their_own_csrf_token_and_cookie(content):
+    first, second = Client(), Client()
+
+    one, two = first.get(ARTICLE), second.get(ARTICLE)
+
+    assert one.cookies["csrftoken"].value != two.cookies["csrftoken"].value
+    assert token_in(one) != token_in(two)
+    # A returning visitor keeps their cookie and gets a fresh mask of the same secret.
+    again = first.get(ARTICLE)
+    assert "csrftoken" not in again.cookies
+    assert token_in(again) != token_in(one)
+
+
+@pytest.mark.django_db
+def test_first_time_visitors_can_post_the_embedded_form_from_a_cached_page(content, settings):
+    Client().get(ARTICLE)  # someone else warms the cache
+    for number in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(ARTICLE)
+        data = valid_consultation(email=f"v{number}@example.com", source=ARTICLE)
+        data["csrfmiddlewaretoken"] = token_in(page)
+
+        response = visitor.post("/consultation/", data)
+
+        assert response.status_code == 302
+    assert ConsultationRequest.objects.filter(source_comparison__slug="leg-press-vs-hip-thrust").count() == 2
+
+
+@pytest.mark.django_db
+def test_another_visitors_token_is_refused(content):
+    stolen = token_in(Client().get(ARTICLE))
+    victim = Client(enforce_csrf_checks=True)
+    victim.get(ARTICLE)
+
+    response = victim.post("/consultation/", {**valid_consultation(), "csrfmiddlewaretoken": stolen})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_gzip_body_is_the_same_page_with_the_visitors_token(content):
+    visitor = Client()
+    plain = visitor.get(ARTICLE).content.decode()
+
+    compressed = visitor.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip, br")
+
+    assert compressed["Content-Encoding"] == "gzip"
+    html = gzip.decompress(compressed.content).decode()
+    assert TOKEN.sub("", html) == TOKEN.sub("", plain)
+    assert len(compressed.content) < len(html) / 3
+
+
+@pytest.mark.django_db
+def test_validators_let_browsers_revalidate(content):
+    visitor = Client()
+    first = visitor.get("/")
+    assert first["Cache-Control"] == "public, no-cache"
+    assert first["Last-Modified"]
+
+    again = visitor.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    form_page = visitor.get(ARTICLE)
+    assert form_page["Cache-Control"] == "private, no-cache"  # a CDN must not share its token
+    assert visitor.get(ARTICLE, HTTP_IF_NONE_MATCH=form_page["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+def test_logged_in_staff_bypass_the_cache(admin_client, content):
+    Client().get(ARTICLE)
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(ARTICLE)
+
+    assert len(queries) > 0
+
+
+@pytest.mark.django_db
+def test_a_cache_miss_runs_a_small_constant_number_of_queries(content):
+    comparison = Comparison.objects.get()
+    with CaptureQueriesContext(connection) as before:
+        Client().get(ARTICLE)
+    for number in range(20):
+        FAQ.objects.create(comparison=comparison, question=f"Question {number}?", answer="Yes.", position=100 + number)
+
+    with CaptureQueriesContext(connection) as after:
+        Client().get(ARTICLE)
+
+    assert len(after) == len(before) <= 15
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [ARTICLE, "/", "/consultation/", "/admin/login/", "/static/css/site.css", "/nope/"])
+def test_every_response_carries_the_security_headers(client, content, path):
+    for _ in range(2):  # the first render and the cached copy
+        response = client.get(path)
+        for name, value in SECURITY_HEADERS.items():
+            assert response.get(name) == value, (path, name)
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "camera=()" in response["Permissions-Policy"]

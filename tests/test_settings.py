@@ -1,0 +1,67 @@
+"""Production settings: hardened by default, driven by the environment."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_DIR
+
+CLEAN_ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_deploy_check_passes_with_the_defaults_and_a_real_secret_key():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = manage("check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE,"
+        " s.DATABASES['default']['ENGINE'], s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.ADMINS)"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="gym.example.com",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DATABASE_URL="postgres://u:p@db.example.com:5432/gym",
+        DJANGO_EMAIL_URL="submission://user:pw@smtp.example.com:587",
+        DJANGO_ADMINS="Ana <ana@example.com>",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        "False ['gym.example.com'] False False django.db.backends.postgresql smtp.example.com 587 True "
+        "[('Ana', 'ana@example.com')]"
+    )
+
+
+def test_without_a_mail_server_emails_are_printed():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", DJANGO_SECRET_KEY="k" * 50
+    )
+
+    assert result.stdout.strip().endswith("console.EmailBackend")
