@@ -16,6 +16,7 @@ spliced too: each half is compressed once as a byte-aligned deflate segment
 """
 
 import hashlib
+import logging
 import re
 import uuid
 import zlib
@@ -27,6 +28,8 @@ from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pages:generation"
@@ -127,8 +130,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._eligible(request):
             return self.get_response(request)
-        generation = self._generation()
-        page = self._lookup(generation, request.path)
+        try:
+            generation = self._generation()
+            page = self._lookup(generation, request.path)
+        except Exception:
+            # The cache is down: serve the page the slow way rather than fail.
+            logger.exception("page cache unavailable; rendering %s uncached", request.path)
+            return self.get_response(request)
         if page is None:
             response = self.get_response(request)
             if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
@@ -136,7 +144,10 @@ class PageCacheMiddleware:
             page = CachedPage.from_response(response)
             # Stored under the generation read before rendering: if content
             # changed meanwhile, this copy is already stale and never served.
-            self.cache.set(self._key(generation, request.path), page, timeout=settings.PAGE_CACHE_SECONDS)
+            try:
+                self.cache.set(self._key(generation, request.path), page, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache unavailable; could not store %s", request.path)
             self.local[request.path] = page
         return self._serve(request, page)
 

@@ -1,0 +1,71 @@
+"""Serving: health check, static files hashed, compressed and cached for a year."""
+
+import subprocess
+import sys
+
+import pytest
+from django.db import OperationalError
+
+from tests.conftest import PROJECT_DIR
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_names_what_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("exercises.views.connection.cursor", refuse)
+    monkeypatch.setattr("django.core.cache.backends.filebased.FileBasedCache.get", refuse)
+    monkeypatch.setattr("django.core.cache.backends.redis.RedisCache.get", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert b"database: OperationalError: connection refused" in response.content
+    assert b"cache: OperationalError: connection refused" in response.content
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
+    env_code = (
+        "import os, django;"
+        "os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        "django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('collectstatic', interactive=False, verbosity=0);"
+        "from django.test import Client;"
+        "from django.templatetags.static import static;"
+        "url = static('css/site.css'); r = Client().get(url, HTTP_ACCEPT_ENCODING='br, gzip');"
+        "print(url); print(r.status_code); print(r['Cache-Control']); print(r.get('Content-Encoding'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", env_code],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_PAGE_CACHE_DIR": str(tmp_path / "pages"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        },
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    url, status, cache_control, encoding = result.stdout.strip().splitlines()[-4:]
+    assert url.startswith("/static/css/site.") and url.endswith(".css") and url != "/static/css/site.css"
+    assert status == "200"
+    assert "max-age=315360000" in cache_control and "immutable" in cache_control
+    assert encoding == "br"
+    hashed = tmp_path / "static" / url.removeprefix("/static/")
+    assert hashed.with_name(hashed.name + ".gz").exists()
+    assert hashed.with_name(hashed.name + ".br").exists()
