@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "reversion",
     "markdownx",
     "huey.contrib.djhuey",
     "csp",
@@ -158,6 +160,8 @@ STORAGES = {
     # Hashed names, cached for a year, gzip and brotli copies made at collectstatic.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# favicon.ico and friends, served at the site root.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

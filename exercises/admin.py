@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
 
 from . import services
 from .exports import write_requests_csv
@@ -32,6 +33,7 @@ from .models import (
     RelatedComparison,
     RequestStatus,
     ShowdownFactor,
+    SlugRedirect,
 )
 
 admin.site.site_header = "Community Strength Austin"
@@ -39,6 +41,19 @@ admin.site.site_title = "Community Strength Austin admin"
 admin.site.index_title = "Content and consultation requests"
 
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+SEARCH_AND_SHARING = ("Search and sharing", {"fields": ("meta_title", "meta_description")})
+
+
+class PublishableAdmin(VersionAdmin):
+    """History and revert (django-reversion, following the inlines), and old slugs kept as redirects."""
+
+    formfield_overrides = MARKDOWN_EDITOR
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            services.record_slug_change(item=obj, old_slug=old_slug)
 
 
 class MarkdownInline(admin.StackedInline):
@@ -85,8 +100,7 @@ class ClientQuoteInline(PositionedTabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
-    formfield_overrides = MARKDOWN_EDITOR
+class ExerciseAdmin(PublishableAdmin):
     list_display = ("name", "status", "published_at", "muscle_count", "position", "updated_at")
     list_editable = ("position",)
     list_filter = ("status",)
@@ -97,6 +111,7 @@ class ExerciseAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "summary", "status", "published_at", "position", "updated_at")}),
         ("Article", {"fields": ("what_it_is", "muscles_intro", "muscles_more", "how_it_works", "equipment")}),
         ("Programming", {"fields": ("programming_tip",)}),
+        SEARCH_AND_SHARING,
     )
     inlines = (ExerciseMuscleInline, ExercisePointInline, ProgrammingSchemeInline, ClientQuoteInline)
 
@@ -109,14 +124,14 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(admin.ModelAdmin):
+class MuscleAdmin(VersionAdmin):
     list_display = ("name", "latin_name", "position")
     list_editable = ("position",)
     search_fields = ("name", "latin_name")
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(VersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("key", "journal", "year", "position")
     list_editable = ("position",)
@@ -153,8 +168,7 @@ class RelatedComparisonInline(PositionedTabularInline):
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(admin.ModelAdmin):
-    formfield_overrides = MARKDOWN_EDITOR
+class ComparisonAdmin(PublishableAdmin):
     list_display = ("title", "exercise_a", "exercise_b", "status", "published_at", "faq_count", "updated_at")
     list_filter = ("status", "exercise_a", "exercise_b")
     search_fields = ("title", "summary", "intro", "final_thoughts")
@@ -182,6 +196,7 @@ class ComparisonAdmin(admin.ModelAdmin):
         ("Who should use each", {"fields": ("who_heading", "combine_heading", "combine_body")}),
         ("Programming, myths and form", {"fields": ("programming_heading", "myths_heading", "form_heading", "warmup")}),
         ("Closing", {"fields": ("final_heading", "final_thoughts", "faq_heading", "cta_heading", "cta_body")}),
+        SEARCH_AND_SHARING,
     )
     inlines = (ShowdownFactorInline, CriterionInline, RelatedComparisonInline, MythInline, FAQInline)
 
@@ -194,13 +209,24 @@ class ComparisonAdmin(admin.ModelAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(admin.ModelAdmin):
+class FAQAdmin(VersionAdmin):
     """FAQs are edited inline on their comparison too; this list finds one fast."""
 
     formfield_overrides = MARKDOWN_EDITOR
     list_display = ("question", "comparison", "position")
     list_filter = ("comparison",)
     search_fields = ("question", "answer")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.touch_comparison_of(obj)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_slug", "target", "created_at")
+    search_fields = ("old_slug",)
+    autocomplete_fields = ("comparison", "exercise")
 
 
 # --- Consultation inbox -----------------------------------------------------

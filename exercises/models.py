@@ -24,6 +24,11 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_publication(self):
+        """When the next scheduled item goes live, or None."""
+        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=models.Min("published_at"))["next"]
+
 
 class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
     def get_by_natural_key(self, slug):
@@ -33,9 +38,24 @@ class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
 class Publishable(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Readers see it from this moment on. Empty means now, once published."
+        null=True,
+        blank=True,
+        help_text="Readers see it from this moment on; a future date schedules it. Empty means now, once published.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    meta_title = models.CharField(
+        "search title",
+        max_length=70,
+        blank=True,
+        help_text="Shown in search results and when shared. Up to about 60 characters shows in full. "
+        "Empty uses the title.",
+    )
+    meta_description = models.CharField(
+        "search description",
+        max_length=200,
+        blank=True,
+        help_text="One or two sentences for search results. Aim for 120–155 characters. Empty uses the summary.",
+    )
 
     objects = PublishableManager()
 
@@ -47,6 +67,18 @@ class Publishable(models.Model):
         # As in Django's own docs: publishing without a date means "now".
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def seo_title(self) -> str:
+        return self.meta_title or str(self)
+
+    @property
+    def seo_description(self) -> str:
+        return self.meta_description or self.summary
 
 
 class MarkdownModel(models.Model):
@@ -521,6 +553,41 @@ class RelatedComparison(ComparisonChild):
         super().clean()
         if self.comparison_id and self.target_slug == self.comparison.slug:
             raise ValidationError({"target_slug": "A comparison cannot point at itself."})
+
+
+class SlugRedirect(models.Model):
+    """An old address of a comparison or exercise, answered with a 301 to where it lives now."""
+
+    old_slug = models.SlugField(max_length=120)
+    comparison = models.ForeignKey(Comparison, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comparison__isnull=True, exercise__isnull=False)
+                | Q(comparison__isnull=False, exercise__isnull=True),
+                name="slug_redirect_one_target",
+                violation_error_message="An old address points at one comparison or one exercise.",
+            ),
+            models.UniqueConstraint(
+                fields=["old_slug"], condition=Q(comparison__isnull=False), name="slug_redirect_comparison_once"
+            ),
+            models.UniqueConstraint(
+                fields=["old_slug"], condition=Q(exercise__isnull=False), name="slug_redirect_exercise_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.target}"
+
+    @property
+    def target(self):
+        return self.comparison or self.exercise
 
 
 # --- Consultation requests --------------------------------------------------

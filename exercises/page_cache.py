@@ -17,7 +17,9 @@ spliced too: each half is compressed once as a byte-aligned deflate segment
 
 import hashlib
 import logging
+import math
 import re
+import time
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
+from django.utils import timezone
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,18 @@ def public_page(view):
     return wrapper
 
 
+def page_lifetime() -> float:
+    """Seconds a page may be kept: until the next scheduled comparison or exercise goes live."""
+    from .models import Comparison, Exercise
+
+    lifetime = float(settings.PAGE_CACHE_SECONDS)
+    now = timezone.now()
+    for upcoming in (Comparison.objects.next_publication(), Exercise.objects.next_publication()):
+        if upcoming is not None:
+            lifetime = min(lifetime, (upcoming - now).total_seconds())
+    return max(lifetime, 1.0)
+
+
 def invalidate_pages() -> None:
     caches[CACHE_ALIAS].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
@@ -72,9 +87,10 @@ class CachedPage:
     head_crc: int
     etag: str
     last_modified: str
+    expires_at: float  # a scheduled item going live changes pages without any save
 
     @classmethod
-    def from_response(cls, response) -> "CachedPage":
+    def from_response(cls, response, lifetime: float) -> "CachedPage":
         body = response.content
         match = TOKEN_FIELD.search(body)
         head, tail = (body[: match.start(1)], body[match.end(1) :]) if match else (body, None)
@@ -90,6 +106,7 @@ class CachedPage:
             # The body differs by the visitor's token only, hence weak for form pages.
             etag=f'W/"{digest}"' if tail is not None else f'"{digest}"',
             last_modified=http_date(),
+            expires_at=time.time() + lifetime,
         )
 
     @property
@@ -141,11 +158,12 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
                 return response
-            page = CachedPage.from_response(response)
+            lifetime = page_lifetime()
+            page = CachedPage.from_response(response, lifetime)
             # Stored under the generation read before rendering: if content
             # changed meanwhile, this copy is already stale and never served.
             try:
-                self.cache.set(self._key(generation, request.path), page, timeout=settings.PAGE_CACHE_SECONDS)
+                self.cache.set(self._key(generation, request.path), page, timeout=math.ceil(lifetime))
             except Exception:
                 logger.exception("page cache unavailable; could not store %s", request.path)
             self.local[request.path] = page
@@ -179,6 +197,9 @@ class PageCacheMiddleware:
             page = self.cache.get(self._key(generation, path))
             if page is not None:
                 self.local[path] = page
+        if page is not None and page.expires_at <= time.time():
+            self.local.pop(path, None)
+            return None
         return page
 
     def _serve(self, request, page: CachedPage):

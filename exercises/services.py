@@ -15,13 +15,16 @@ from django.utils import timezone
 
 from . import consent
 from .models import (
+    FAQ,
     Comparison,
     ConsultationRequest,
     Counter,
+    Exercise,
     Notification,
     NotificationKind,
     NotificationRecipient,
     NotificationStatus,
+    SlugRedirect,
 )
 
 logger = logging.getLogger(__name__)
@@ -239,3 +242,22 @@ def set_request_status(requests: Iterable[ConsultationRequest], status: str) -> 
 
 def archive_requests(requests: Iterable[ConsultationRequest]) -> int:
     return ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(archived=True)
+
+
+# --- Content ----------------------------------------------------------------
+
+
+def record_slug_change(*, item: Comparison | Exercise, old_slug: str) -> None:
+    """Keep the old address answering with a 301 to the new one."""
+    if not old_slug or old_slug == item.slug:
+        return
+    target = {"comparison": item} if isinstance(item, Comparison) else {"exercise": item}
+    kind = next(iter(target))
+    # The old slug now means this item; an earlier redirect from it (or to it, from its new slug) goes.
+    SlugRedirect.objects.filter(**{f"{kind}__isnull": False}, old_slug__in=[old_slug, item.slug]).delete()
+    SlugRedirect.objects.create(old_slug=old_slug, **target)
+
+
+def touch_comparison_of(faq: FAQ) -> None:
+    """An FAQ edited on its own still makes its comparison "updated"."""
+    Comparison.objects.filter(pk=faq.comparison_id).update(updated_at=timezone.now())

@@ -1,14 +1,21 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .page_cache import public_page
+from .sitemaps import SITEMAPS
 
 app_name = "exercises"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison_detail"),
+    path("compare/<slug:slug>/share.png", views.comparison_share_image, name="comparison_share_image"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
     path("consultation/", views.consultation, name="consultation"),
     path("consultation/thanks/", views.consultation_thanks, name="consultation_thanks"),
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("site.webmanifest", views.web_manifest, name="web_manifest"),
 ]

@@ -1,18 +1,24 @@
+import hashlib
 import ipaddress
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from .charts import muscle_chart
 from .forms import TOO_FAST, ConsultationForm
-from .models import Comparison, Exercise, ExerciseMuscle
+from .models import Comparison, Exercise, ExerciseMuscle, SlugRedirect
 from .page_cache import CACHE_ALIAS, GENERATION_KEY, public_page
+from .seo import PageMeta, comparison_structured_data, exercise_structured_data, reading_minutes, share_image
 from .templatetags.articles import Citations
 
 EXERCISE_PARTS = (
@@ -23,21 +29,71 @@ EXERCISE_PARTS = (
 )
 
 
+def find_for_visitor(request, queryset, slug: str, kind: str):
+    """The item at this slug: published ones for readers, any for staff (a preview).
+
+    An old slug answers with a 301 to where the item lives now.
+    """
+    visible = queryset if request.user.is_staff else queryset.published()
+    item = visible.filter(slug=slug).first()
+    if item is not None:
+        return item
+    moved = SlugRedirect.objects.filter(**{f"{kind}__isnull": False}, old_slug=slug).select_related(kind).first()
+    if moved is not None and (request.user.is_staff or moved.target.is_live):
+        raise MovedPermanently(moved.target.get_absolute_url())
+    raise Http404(f"No published {kind} at this address.")
+
+
+class MovedPermanently(Exception):
+    def __init__(self, url: str):
+        self.url = url
+
+
+def renders_moved(view):
+    """Turn MovedPermanently into a 301, so finding an item stays one call."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except MovedPermanently as moved:
+            return HttpResponsePermanentRedirect(moved.url)
+
+    return wrapper
+
+
+def as_preview(response, item):
+    """Staff looking at an unpublished item: never cached, anywhere."""
+    if not item.is_live:
+        response.public_page = False
+        add_never_cache_headers(response)
+    return response
+
+
 @require_GET
 @public_page
 def home(request):
     comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
-    return render(request, "exercises/home.html", {"comparisons": comparisons})
+    meta = PageMeta(
+        title=f"{settings.GYM_NAME}: strength coaching and exercise comparisons",
+        description="Coached strength training in Austin, Texas, and plain-English comparisons of the lifts "
+        "people ask about most, so you can pick the right one for your goals.",
+        path=request.path,
+    )
+    return render(request, "exercises/home.html", {"comparisons": comparisons, "meta": meta})
 
 
 @require_GET
 @public_page
+@renders_moved
 def comparison_detail(request, slug):
-    comparison = get_object_or_404(
-        Comparison.objects.published()
-        .select_related("exercise_a", "exercise_b")
-        .prefetch_related("factors", "criteria", "myths", "faqs", "related"),
-        slug=slug,
+    comparison = find_for_visitor(
+        request,
+        Comparison.objects.select_related("exercise_a", "exercise_b").prefetch_related(
+            "factors", "criteria", "myths", "faqs", "related"
+        ),
+        slug,
+        "comparison",
     )
     prefetch_related_objects(comparison.exercises, *EXERCISE_PARTS)
     related = list(comparison.related.all())
@@ -47,7 +103,20 @@ def comparison_detail(request, slug):
     for link in related:
         link.url = Comparison(slug=link.target_slug).get_absolute_url() if link.target_slug in live else ""
     published_exercises = set(Exercise.objects.published().filter(pk__in=[e.pk for e in comparison.exercises]))
-    return render(
+    meta = PageMeta(
+        title=comparison.seo_title,
+        description=comparison.seo_description,
+        path=comparison.get_absolute_url(),
+        image=reverse("exercises:comparison_share_image", kwargs={"slug": comparison.slug}),
+        type="article",
+        published=comparison.published_at,
+        modified=comparison.updated_at,
+    )
+    html = [comparison.intro_html, comparison.combine_body_html, comparison.warmup_html, comparison.final_thoughts_html]
+    html += [f.verdict_a_html + f.verdict_b_html for f in comparison.factors.all()]
+    html += [faq.answer_html for faq in comparison.faqs.all()]
+    html += [e.what_it_is_html + e.how_it_works_html for e in comparison.exercises]
+    response = render(
         request,
         "exercises/comparison_detail.html",
         {
@@ -58,20 +127,56 @@ def comparison_detail(request, slug):
             "chart": muscle_chart(comparison.exercises),
             "citations": Citations(),
             "consultation_form": ConsultationForm(source=request.path),
+            "meta": meta,
+            "structured_data": comparison_structured_data(comparison, meta),
+            # Lists and tables add roughly half as much again as the prose.
+            "reading_minutes": reading_minutes(*html) * 3 // 2,
+            "preview": not comparison.is_live,
         },
     )
+    return as_preview(response, comparison)
+
+
+@require_GET
+@renders_moved
+def comparison_share_image(request, slug):
+    comparison = find_for_visitor(
+        request, Comparison.objects.select_related("exercise_a", "exercise_b"), slug, "comparison"
+    )
+    names = [exercise.name for exercise in comparison.exercises]
+    stamp = max(comparison.updated_at, *(exercise.updated_at for exercise in comparison.exercises))
+    fingerprint = hashlib.sha256(f"{stamp.isoformat()}|{comparison.title}|{names}".encode()).hexdigest()[:24]
+    key = f"share:{comparison.pk}:{fingerprint}"
+    cache = caches[CACHE_ALIAS]
+    png = cache.get(key)
+    if png is None:
+        png = share_image(title=comparison.title, exercises=names)
+        cache.set(key, png, timeout=settings.PAGE_CACHE_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return as_preview(response, comparison)
 
 
 @require_GET
 @public_page
+@renders_moved
 def exercise_detail(request, slug):
-    exercise = get_object_or_404(Exercise.objects.published().prefetch_related(*EXERCISE_PARTS), slug=slug)
+    exercise = find_for_visitor(request, Exercise.objects.prefetch_related(*EXERCISE_PARTS), slug, "exercise")
     comparisons = (
         Comparison.objects.published()
         .filter(Q(exercise_a=exercise) | Q(exercise_b=exercise))
         .select_related("exercise_a", "exercise_b")
+        .order_by("-published_at")
     )
-    return render(
+    meta = PageMeta(
+        title=exercise.seo_title,
+        description=exercise.seo_description,
+        path=exercise.get_absolute_url(),
+        type="article",
+        published=exercise.published_at,
+        modified=exercise.updated_at,
+    )
+    response = render(
         request,
         "exercises/exercise_detail.html",
         {
@@ -79,8 +184,38 @@ def exercise_detail(request, slug):
             "comparisons": comparisons,
             "chart": muscle_chart([exercise]),
             "citations": Citations(),
+            "meta": meta,
+            "structured_data": exercise_structured_data(exercise, meta),
+            "reading_minutes": reading_minutes(exercise.what_it_is_html, exercise.how_it_works_html) * 2,
+            "preview": not exercise.is_live,
         },
     )
+    return as_preview(response, exercise)
+
+
+@require_GET
+@public_page
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@public_page
+def web_manifest(request):
+    manifest = {
+        "name": settings.GYM_NAME,
+        "short_name": "CS Austin",
+        "start_url": "/",
+        "display": "browser",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5d5b",
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
 
 
 def client_ip(request) -> str | None:

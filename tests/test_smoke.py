@@ -14,6 +14,7 @@ from exercises.consent import CURRENT_VERSION
 # Shipped content for every URL argument the site's routes take, by route name.
 URL_KWARGS = {
     "comparison_detail": {"slug": "leg-press-vs-hip-thrust"},
+    "comparison_share_image": {"slug": "leg-press-vs-hip-thrust"},
     "exercise_detail": {"slug": "leg-press"},
 }
 
@@ -74,12 +75,13 @@ def every_model_has_a_row(content):
     """Rows for the models the shipped content does not fill, so every change page is opened."""
     from django.contrib.auth.models import Group, User
 
-    from exercises.models import NotificationRecipient
+    from exercises.models import Comparison, NotificationRecipient, SlugRedirect
     from exercises.services import count_hit, create_consultation_request
 
     Group.objects.create(name="Coaches")
     User.objects.create_user("coach", password="not-used")
     NotificationRecipient.objects.create(email="head.coach@example.com")
+    SlugRedirect.objects.create(old_slug="leg-press-or-hip-thrust", comparison=Comparison.objects.first())
     count_hit(key="spam:honeypot", window_seconds=3600)
     create_consultation_request(
         name="Maria Lopez",

@@ -1,0 +1,128 @@
+"""What search engines and social networks read: page meta, JSON-LD and the share image."""
+
+import io
+import json
+import math
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from PIL import Image, ImageDraw, ImageFont
+
+WORDS_PER_MINUTE = 230
+SHARE_SIZE = (1200, 630)
+# Keeps "</script>" and friends inside JSON from closing the tag (as Django's json_script does).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute(path: str) -> str:
+    return path if path.startswith("http") else settings.SITE_URL + path
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str
+    path: str
+    image: str = ""
+    type: str = "website"
+    published: datetime | None = None
+    modified: datetime | None = None
+
+    @property
+    def canonical(self) -> str:
+        return absolute(self.path)
+
+    @property
+    def image_url(self) -> str:
+        return absolute(self.image or static("icons/icon-512.png"))
+
+
+def reading_minutes(*html_fragments: str) -> int:
+    words = sum(len(strip_tags(fragment).split()) for fragment in html_fragments)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def ld_json(data) -> SafeString:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+def organization() -> dict:
+    return {
+        "@type": "Organization",
+        "name": settings.GYM_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": absolute(static("icons/icon-512.png")),
+    }
+
+
+def breadcrumbs(*trail: tuple[str, str]) -> dict:
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": absolute(path)}
+            for number, (name, path) in enumerate(trail, 1)
+        ],
+    }
+
+
+def article(meta: PageMeta) -> dict:
+    return {
+        "@type": "Article",
+        "headline": meta.title[:110],
+        "description": meta.description,
+        "image": [meta.image_url],
+        "datePublished": meta.published.isoformat() if meta.published else None,
+        "dateModified": (meta.modified or meta.published).isoformat() if meta.published else None,
+        "author": organization(),
+        "publisher": organization(),
+        "mainEntityOfPage": meta.canonical,
+    }
+
+
+def comparison_structured_data(comparison, meta: PageMeta) -> SafeString:
+    graph = [
+        article(meta),
+        breadcrumbs(("Home", "/"), (comparison.title, meta.path)),
+        {
+            "@type": "FAQPage",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": faq.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": strip_tags(faq.answer_html).strip()},
+                }
+                for faq in comparison.faqs.all()
+            ],
+        },
+    ]
+    return ld_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def exercise_structured_data(exercise, meta: PageMeta) -> SafeString:
+    graph = [article(meta), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
+    return ld_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def share_image(*, title: str, exercises: list[str]) -> bytes:
+    """A 1200×630 PNG card: the gym, the comparison's title and its two exercises."""
+    width, height = SHARE_SIZE
+    image = Image.new("RGB", SHARE_SIZE, "#0b5d5b")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, height - 24, width, height), fill="#b34700")
+    small = ImageFont.load_default(size=34)
+    big = ImageFont.load_default(size=76)
+    draw.text((72, 64), settings.GYM_NAME.upper(), font=small, fill="#f4f1ec")
+    y = 150
+    for line in textwrap.wrap(title, width=26)[:3]:
+        draw.text((72, y), line, font=big, fill="#ffffff")
+        y += 92
+    draw.text((72, max(y + 30, 470)), "Compared by our coaches: " + " and ".join(exercises), font=small, fill="#f4f1ec")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -1,0 +1,35 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+
+from .models import Comparison, Exercise
+
+
+class SiteUrlSitemap(Sitemap):
+    """Locations on SITE_URL, whatever host the request came in on."""
+
+    protocol = urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ComparisonSitemap(SiteUrlSitemap):
+    priority = 0.8
+
+    def items(self):
+        return Comparison.objects.published().order_by("-published_at")
+
+
+class ExerciseSitemap(SiteUrlSitemap):
+    priority = 0.6
+
+    def items(self):
+        return Exercise.objects.published()
+
+
+SITEMAPS = {"comparisons": ComparisonSitemap, "exercises": ExerciseSitemap}
