@@ -9,7 +9,8 @@ from .models import Comparison, Exercise
 class SiteUrlSitemap(Sitemap):
     """Locations on SITE_URL, whatever host the request came in on."""
 
-    protocol = urlsplit(settings.SITE_URL).scheme
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
