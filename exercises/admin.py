@@ -261,39 +261,24 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/exercises/consultationrequest/change_list.html"
-    readonly_fields = (
-        "created_at",
+    consent_fields = (
         "consent",
         "consent_text",
         "consent_version",
         "consented_at",
         "calls_texts_consent",
         "calls_texts_consent_text",
-        "source_path",
-        "source_comparison",
-        "ip_address",
-        "user_agent",
     )
+    origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
+    readonly_fields = ("created_at", *consent_fields, *origin_fields)
     fieldsets = (
         ("Inbox", {"fields": ("status", "archived", "staff_notes")}),
         (
             "Request",
             {"fields": ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")},
         ),
-        (
-            "Consent (as the visitor gave it)",
-            {
-                "fields": (
-                    "consent",
-                    "consent_text",
-                    "consent_version",
-                    "consented_at",
-                    "calls_texts_consent",
-                    "calls_texts_consent_text",
-                )
-            },
-        ),
-        ("Where it came from", {"fields": ("source_path", "source_comparison", "ip_address", "user_agent")}),
+        ("Consent (as the visitor gave it)", {"fields": consent_fields}),
+        ("Where it came from", {"fields": origin_fields}),
     )
     inlines = (NotificationInline,)
     actions = (
