@@ -76,6 +76,31 @@ def test_staff_preview_a_draft_exactly_as_it_will_look_and_it_is_never_cached(ad
 
 
 @pytest.mark.django_db
+def test_staff_preview_a_scheduled_comparison_with_its_go_live_date(admin_client, glute_bridge_vs_hip_thrust):
+    comparison = glute_bridge_vs_hip_thrust
+    comparison.status = Status.PUBLISHED
+    comparison.published_at = timezone.make_aware(timezone.datetime(2031, 1, 2, 9, 30))
+    comparison.save()
+
+    page = admin_client.get(comparison.get_absolute_url()).content.decode()
+
+    assert "Preview, not published." in page
+    assert "it goes live 2 January 2031, 09:30" in page
+
+
+@pytest.mark.django_db
+def test_the_shipped_content_is_the_first_version_in_its_history(content):
+    comparison = Comparison.objects.get()
+    faq = comparison.faqs.first()
+
+    versions = Version.objects.get_for_object(faq)
+
+    assert versions.count() == 1
+    assert versions.first().revision.comment == "Shipped content."
+    assert Version.objects.get_for_object(comparison).count() == 1
+
+
+@pytest.mark.django_db
 def test_a_scheduled_comparison_appears_on_its_date_without_anyone_saving(client, glute_bridge_vs_hip_thrust):
     comparison = glute_bridge_vs_hip_thrust
     comparison.status = Status.PUBLISHED

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import reversion
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -35,6 +36,18 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, reset=False, **options):
+        # The shipped version is the first entry in each record's history, so staff can go back to it.
+        with reversion.create_revision():
+            reversion.set_comment("Shipped content (load_initial_data --reset)." if reset else "Shipped content.")
+            counts = self.load(reset)
+        created, replaced, kept = counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Content: {created} created, {replaced} reset, {kept} already there and left as they are."
+            )
+        )
+
+    def load(self, reset: bool) -> tuple[int, int, int]:
         created = replaced = kept = 0
         untouched = set()
         # Natural keys (slug, name, key) match fixture records to existing rows,
@@ -58,8 +71,4 @@ class Command(BaseCommand):
                 if (type(parent), parent.pk) in untouched:
                     continue
                 obj.save()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Content: {created} created, {replaced} reset, {kept} already there and left as they are."
-            )
-        )
+        return created, replaced, kept
