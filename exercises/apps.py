@@ -22,6 +22,11 @@ UNCACHED_MODELS = {"ConsultationRequest", "Notification", "NotificationRecipient
 
 
 def _content_changed(sender, **kwargs):
+    from django.db import transaction
+
     from .page_cache import invalidate_pages
 
     invalidate_pages()
+    # Again after commit: a page rendered from the old rows while the save's
+    # transaction was still open would otherwise be cached as current.
+    transaction.on_commit(invalidate_pages)

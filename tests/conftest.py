@@ -204,3 +204,80 @@ def make_comparison(exercise_a, exercise_b, **fields):
         "published_at": timezone.now() - datetime.timedelta(days=1),
     }
     return Comparison.objects.create(exercise_a=exercise_a, exercise_b=exercise_b, **{**defaults, **fields})
+
+
+# --- PostgreSQL and Redis, for the runs that need a fleet's services --------------
+
+# The tests' own Redis database; the app's REDIS_URL examples use 0.
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+TEST_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def unreachable_services(database_url: str, redis_url: str) -> str:
+    """Why PostgreSQL or Redis at these URLs cannot be used, or "" when both answer."""
+    import psycopg
+    import redis
+
+    problems = []
+    try:
+        with psycopg.connect(database_url, connect_timeout=3) as connection:
+            connection.execute("SELECT 1")
+    except Exception as error:
+        problems.append(f"PostgreSQL at {_without_password(database_url)} cannot be reached ({_first_line(error)})")
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except Exception as error:
+        problems.append(f"Redis at {_without_password(redis_url)} cannot be reached ({_first_line(error)})")
+    return "; ".join(problems)
+
+
+def require_services(database_url: str, redis_url: str) -> None:
+    """Skip with the reason when PostgreSQL or Redis is down; under CI=true, fail instead (CI has both)."""
+    if reason := unreachable_services(database_url, redis_url):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}. CI must provide PostgreSQL and Redis.")
+        pytest.skip(reason)
+
+
+def postgres_url(settings_dict: dict) -> str:
+    """A URL for the database Django is connected to, for other processes to share."""
+    from urllib.parse import quote
+
+    user = quote(settings_dict["USER"] or "postgres")
+    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict["PASSWORD"] else ""
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def huey_workers_close_their_connections():
+    """A huey consumer started by a test closes its threads' connections when it stops.
+
+    djhuey only closes connections older than CONN_MAX_AGE (60 s on PostgreSQL), so
+    without this a worker thread keeps one open and the test database cannot be dropped.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.on_shutdown("close-database-connections")(_close_database_connections)
+    yield
+    HUEY.unregister_on_shutdown("close-database-connections")
+
+
+def _close_database_connections():
+    from django.db import connections
+
+    connections.close_all()

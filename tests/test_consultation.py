@@ -246,7 +246,7 @@ def test_rate_limit_is_per_address(post, settings):
     assert post(valid_consultation(), REMOTE_ADDR="198.51.100.1").status_code == 429
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_counter_limit_is_exact_under_a_burst_from_many_processes(server_database_url):
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
@@ -264,7 +264,7 @@ def test_counter_limit_is_exact_under_a_burst_from_many_processes(server_databas
     assert allowed == 5
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rate_limit_holds_exactly_across_gunicorn_workers_under_a_concurrent_burst(server_database_url):
     context = multiprocessing.get_context("spawn")
     outcomes = context.Queue()
