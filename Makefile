@@ -61,3 +61,45 @@ test: dev-deps chromium lint
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Lighthouse (mobile) on the comparison page, served as `make run` serves it; prints the four scores.
+.PHONY: audit
+audit: setup
+	scripts/audit.sh
+
+# Debian's wrk for `make bench` (installed when running as root).
+wrk:
+	@if [ ! -x /usr/bin/wrk ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "make bench needs Debian's wrk: sudo apt-get install wrk"; exit 1; \
+	  fi; \
+	fi
+
+# Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback.
+bench: setup wrk
+	$(PY) scripts/bench.py
+
+# 32 clients post for 30 s, then one gunicorn worker is killed mid-load; loopback only, bounded.
+soak: setup
+	$(PY) scripts/soak.py
+
+.PHONY: wrk bench soak
+
+# The whole suite again on PostgreSQL and Redis, as a fleet runs it (pytest-django creates and drops
+# test_<name>; Redis DB 15 is the tests' own). Either one unreachable: a skip, or a failure under CI=true.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+test-postgres: dev-deps chromium
+	@reason="$$($(PY) -c 'import sys; from tests.conftest import unreachable_services as u; print(u(*sys.argv[1:]))' \
+	    '$(TEST_DATABASE_URL)' '$(TEST_REDIS_URL)')" || exit 1; \
+	if [ -n "$$reason" ]; then \
+	  if [ "$${CI:-}" = true ]; then echo "test-postgres FAILED: $$reason. CI must provide both." >&2; exit 1; fi; \
+	  echo "test-postgres SKIPPED: $$reason."; exit 0; \
+	fi; \
+	echo "DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest"; \
+	DATABASE_URL='$(TEST_DATABASE_URL)' REDIS_URL='$(TEST_REDIS_URL)' $(VENV)/bin/pytest
+
+.PHONY: test-postgres

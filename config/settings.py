@@ -178,6 +178,11 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp"]
 GYM_NAME = "Community Strength Austin"
 
 # --- Background jobs (huey) -------------------------------------------------
+JOB_QUEUE_DIR = (
+    Path(DATABASES["default"]["NAME"]).parent
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else VAR_DIR
+)
 # SQLite file beside the database by default; Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
@@ -187,7 +192,8 @@ HUEY = {
     **(
         {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
         if REDIS_URL
-        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+        # Beside the database it serves, so two sites on one box never run each other's jobs.
+        else {"huey_class": "huey.SqliteHuey", "filename": str(JOB_QUEUE_DIR / "huey.sqlite3")}
     ),
 }
 

@@ -18,6 +18,7 @@ spliced too: each half is compressed once as a byte-aligned deflate segment
 import hashlib
 import logging
 import math
+import os
 import re
 import time
 import uuid
@@ -27,20 +28,49 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 from django.utils.http import http_date
+
+from .forms import new_started_token
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pages:generation"
-TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+# Values that must differ per visitor: the CSRF token and the form's signed start time.
+PER_VISITOR_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|started)" value="([^"]*)"')
+# Bump when CachedPage changes shape, so a deploy never unpickles an old one.
+FORMAT = 2
 SECRET_FORMAT = re.compile(rf"^[A-Za-z0-9]{{{CSRF_SECRET_LENGTH}}}$")
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 # Headers that belong to one visitor or that the cache sets itself.
 NOT_REPLAYED = {"set-cookie", "vary", "content-length", "cache-control", "expires", "etag", "last-modified"}
+
+
+CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+ALPHABET = len(CSRF_ALLOWED_CHARS)
+# The largest multiple of the alphabet's size below 256, so every character is equally likely.
+UNBIASED_LIMIT = 256 - 256 % ALPHABET
+
+
+def random_csrf_string(length: int = CSRF_SECRET_LENGTH) -> str:
+    """Django's CSRF alphabet and length, from one urandom read (Django's own takes one per character)."""
+    chars: list[str] = []
+    while len(chars) < length:
+        chars += [
+            CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in os.urandom(length + 16) if b < UNBIASED_LIMIT
+        ]
+    return "".join(chars[:length])
+
+
+def mask_secret(secret: str) -> str:
+    """The same masked token django.middleware.csrf produces, which its check unmasks."""
+    mask = random_csrf_string()
+    pairs = zip(secret, mask, strict=True)
+    return mask + "".join(CSRF_ALLOWED_CHARS[(CHAR_INDEX[s] + CHAR_INDEX[m]) % ALPHABET] for s, m in pairs)
 
 
 def public_page(view):
@@ -80,11 +110,10 @@ def _deflate(data: bytes, final: bool) -> bytes:
 class CachedPage:
     status: int
     headers: tuple[tuple[str, str], ...]
-    head: bytes  # everything before the CSRF token, or the whole page
-    tail: bytes | None  # everything after it; None when the page has no form
-    head_deflated: bytes
-    tail_deflated: bytes
-    head_crc: int
+    segments: tuple[bytes, ...]  # the page around its per-visitor values
+    holes: tuple[str, ...]  # which value goes between two segments: a form field name
+    deflated: tuple[bytes, ...]  # each segment as byte-aligned deflate blocks; only the last one final
+    first_crc: int
     etag: str
     last_modified: str
     expires_at: float  # a scheduled item going live changes pages without any save
@@ -92,45 +121,45 @@ class CachedPage:
     @classmethod
     def from_response(cls, response, lifetime: float) -> "CachedPage":
         body = response.content
-        match = TOKEN_FIELD.search(body)
-        head, tail = (body[: match.start(1)], body[match.end(1) :]) if match else (body, None)
-        digest = hashlib.sha256(head + (tail or b"")).hexdigest()[:32]
+        segments, holes, position = [], [], 0
+        for match in PER_VISITOR_FIELD.finditer(body):
+            segments.append(body[position : match.start(2)])
+            holes.append(match.group(1).decode())
+            position = match.end(2)
+        segments.append(body[position:])
+        last = len(segments) - 1
+        digest = hashlib.sha256(b"".join(segments)).hexdigest()[:32]
         return cls(
             status=response.status_code,
             headers=tuple((k, v) for k, v in response.items() if k.lower() not in NOT_REPLAYED),
-            head=head,
-            tail=tail,
-            head_deflated=_deflate(head, final=tail is None),
-            tail_deflated=_deflate(tail, final=True) if tail is not None else b"",
-            head_crc=zlib.crc32(head),
-            # The body differs by the visitor's token only, hence weak for form pages.
-            etag=f'W/"{digest}"' if tail is not None else f'"{digest}"',
+            segments=tuple(segments),
+            holes=tuple(holes),
+            deflated=tuple(_deflate(segment, final=index == last) for index, segment in enumerate(segments)),
+            first_crc=zlib.crc32(segments[0]),
+            # Form pages differ by the visitor's values only, hence a weak validator.
+            etag=f'W/"{digest}"' if holes else f'"{digest}"',
             last_modified=http_date(),
             expires_at=time.time() + lifetime,
         )
 
     @property
     def has_form(self) -> bool:
-        return self.tail is not None
+        return bool(self.holes)
 
-    def body(self, token: bytes, gzip: bool) -> bytes:
-        if not self.has_form:
-            plain = self.head
-            if not gzip:
-                return plain
-            return GZIP_HEADER + self.head_deflated + zlib.crc32(plain).to_bytes(4, "little") + _size(len(plain))
+    def body(self, values: list[bytes], gzip: bool) -> bytes:
         if not gzip:
-            return self.head + token + self.tail
-        crc = zlib.crc32(self.tail, zlib.crc32(token, self.head_crc))
-        size = len(self.head) + len(token) + len(self.tail)
-        return (
-            GZIP_HEADER
-            + self.head_deflated
-            + _deflate(token, final=False)
-            + self.tail_deflated
-            + crc.to_bytes(4, "little")
-            + _size(size)
-        )
+            parts = [self.segments[0]]
+            for value, segment in zip(values, self.segments[1:], strict=True):
+                parts += [value, segment]
+            return b"".join(parts)
+        # Only the per-visitor values are compressed now; the CRC runs over what follows the first segment.
+        parts, crc, size = [GZIP_HEADER, self.deflated[0]], self.first_crc, len(self.segments[0])
+        for value, segment, deflated in zip(values, self.segments[1:], self.deflated[1:], strict=True):
+            parts += [_deflate(value, final=False), deflated]
+            crc = zlib.crc32(segment, zlib.crc32(value, crc))
+            size += len(value) + len(segment)
+        parts += [crc.to_bytes(4, "little"), _size(size)]
+        return b"".join(parts)
 
 
 def _size(length: int) -> bytes:
@@ -143,6 +172,7 @@ class PageCacheMiddleware:
         self.cache = caches[CACHE_ALIAS]
         self.local: dict[str, CachedPage] = {}
         self.local_generation = None
+        self.generation_stamp = None
 
     def __call__(self, request):
         if not self._eligible(request):
@@ -179,9 +209,20 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(generation: str, path: str) -> str:
-        return f"page:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
+        return f"page:v{FORMAT}:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
 
     def _generation(self) -> str:
+        # On the file backend every write replaces the key's file, so a stat
+        # tells whether it changed: no read or unpickling on a hit.
+        stamp = None
+        if isinstance(self.cache, FileBasedCache):
+            try:
+                info = os.stat(self.cache._key_to_file(GENERATION_KEY))
+                stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+            except FileNotFoundError:
+                stamp = None
+            if stamp is not None and stamp == self.generation_stamp:
+                return self.local_generation
         generation = self.cache.get(GENERATION_KEY)
         if generation is None:
             self.cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -189,6 +230,7 @@ class PageCacheMiddleware:
         if generation != self.local_generation:
             self.local = {}
             self.local_generation = generation
+        self.generation_stamp = stamp
         return generation
 
     def _lookup(self, generation: str, path: str) -> CachedPage | None:
@@ -206,13 +248,16 @@ class PageCacheMiddleware:
         secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         new_secret = page.has_form and not SECRET_FORMAT.match(secret)
         if new_secret:
-            secret = _get_new_csrf_string()
+            secret = random_csrf_string()
         if request.headers.get("If-None-Match") == page.etag and not new_secret:
             response = HttpResponseNotModified()
         else:
             gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-            token = _mask_cipher_secret(secret).encode() if page.has_form else b""
-            body = page.body(token, gzip)
+            values = [
+                mask_secret(secret).encode() if hole == "csrfmiddlewaretoken" else new_started_token().encode()
+                for hole in page.holes
+            ]
+            body = page.body(values, gzip)
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=page.status)
             for name, value in page.headers:
                 response[name] = value

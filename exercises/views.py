@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .charts import muscle_chart
@@ -70,7 +70,7 @@ def as_preview(response, item):
     return response
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request):
     comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
@@ -83,7 +83,7 @@ def home(request):
     return render(request, "exercises/home.html", {"comparisons": comparisons, "meta": meta})
 
 
-@require_GET
+@require_safe
 @public_page
 @renders_moved
 def comparison_detail(request, slug):
@@ -137,7 +137,7 @@ def comparison_detail(request, slug):
     return as_preview(response, comparison)
 
 
-@require_GET
+@require_safe
 @renders_moved
 def comparison_share_image(request, slug):
     comparison = find_for_visitor(
@@ -157,7 +157,7 @@ def comparison_share_image(request, slug):
     return as_preview(response, comparison)
 
 
-@require_GET
+@require_safe
 @public_page
 @renders_moved
 def exercise_detail(request, slug):
@@ -193,14 +193,14 @@ def exercise_detail(request, slug):
     return as_preview(response, exercise)
 
 
-@require_GET
+@require_safe
 @public_page
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @public_page
 def web_manifest(request):
     manifest = {
@@ -240,10 +240,10 @@ RATE_LIMITED = (
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_page
 def consultation(request):
-    if request.method == "GET":
+    if request.method != "POST":
         form = ConsultationForm(source=request.path)
         return render(request, "exercises/consultation_form.html", {"form": form})
 
@@ -282,13 +282,13 @@ def consultation(request):
     return redirect("exercises:consultation_thanks")
 
 
-@require_GET
+@require_safe
 @public_page
 def consultation_thanks(request):
     return render(request, "exercises/consultation_thanks.html")
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the database and the shared caches answer, 503 naming what does not."""
     problems = []
