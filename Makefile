@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HONCHO := $(VENV)/bin/honcho
 PYTHON ?= python3
 
-.PHONY: run test lint format setup deps dev-deps chromium clean
+.PHONY: run test lint format setup deps dev-deps chromium java clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ chromium:
 	  fi; \
 	fi
 
+# The HTML validator (vnu) runs on Java.
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "The HTML-validity test needs Java: sudo apt-get install default-jre-headless"; \
+	  fi; \
+	fi
+
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -54,7 +64,7 @@ format: dev-deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: dev-deps chromium lint
+test: dev-deps chromium java lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
@@ -92,7 +102,7 @@ soak: setup
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-test-postgres: dev-deps chromium
+test-postgres: dev-deps chromium java
 	@reason="$$($(PY) -c 'import sys; from tests.conftest import unreachable_services as u; print(u(*sys.argv[1:]))' \
 	    '$(TEST_DATABASE_URL)' '$(TEST_REDIS_URL)')" || exit 1; \
 	if [ -n "$$reason" ]; then \
