@@ -155,11 +155,17 @@ class CachedPage:
         # Only the per-visitor values are compressed now; the CRC runs over what follows the first segment.
         parts, crc, size = [GZIP_HEADER, self.deflated[0]], self.first_crc, len(self.segments[0])
         for value, segment, deflated in zip(values, self.segments[1:], self.deflated[1:], strict=True):
-            parts += [_deflate(value, final=False), deflated]
+            parts += [_stored_block(value), deflated]
             crc = zlib.crc32(segment, zlib.crc32(value, crc))
             size += len(value) + len(segment)
         parts += [crc.to_bytes(4, "little"), _size(size)]
         return b"".join(parts)
+
+
+def _stored_block(data: bytes) -> bytes:
+    """A non-final, uncompressed deflate block: the stream is byte-aligned here, and a token gains nothing
+    from compression, so this skips building a compressor per value."""
+    return b"\x00" + len(data).to_bytes(2, "little") + (len(data) ^ 0xFFFF).to_bytes(2, "little") + data
 
 
 def _size(length: int) -> bytes:
