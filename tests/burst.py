@@ -26,6 +26,21 @@ def hammer_counter(database_url, start_at, hits, results):
     results.put(sum(count_hit(key="burst", window_seconds=3600, limit=5) for _ in range(hits)))
 
 
+def consultation_post(name: str, email: str, hidden: dict[str, str]) -> dict[str, str]:
+    """What a visitor's browser sends: their answers plus the form's hidden fields, as the page gave them."""
+    return {
+        "name": name,
+        "email": email,
+        "goal": "glutes",
+        "preferred_contact": "email",
+        "best_time": "any",
+        "message": "",
+        "consent": "on",
+        "website": "",
+        **{key: html.unescape(value) for key, value in hidden.items()},
+    }
+
+
 def visitor(base, start_at, posts, outcomes, number=0):
     """One browser-like visitor: fetch the form, wait like a person, post it."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -33,17 +48,7 @@ def visitor(base, start_at, posts, outcomes, number=0):
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
     time.sleep(max(0, start_at - time.time()))
     for attempt in range(posts):
-        data = {
-            "name": f"Burst Visitor {number}",
-            "email": f"burst{number}.{attempt}@example.com",
-            "goal": "glutes",
-            "preferred_contact": "email",
-            "best_time": "any",
-            "message": "",
-            "consent": "on",
-            "website": "",
-            **{key: html.unescape(value) for key, value in hidden.items()},
-        }
+        data = consultation_post(f"Burst Visitor {number}", f"burst{number}.{attempt}@example.com", hidden)
         request = urllib.request.Request(
             base + "/consultation/",
             data=urllib.parse.urlencode(data).encode(),
@@ -72,17 +77,7 @@ def visitor_across(bases, start_at, posts, outcomes, number=0):
     for attempt in range(posts):
         base = bases[(number + attempt + 1) % len(bases)]
         email = f"fleet{number}.{attempt}@example.com"
-        data = {
-            "name": f"Fleet Visitor {number}",
-            "email": email,
-            "goal": "glutes",
-            "preferred_contact": "email",
-            "best_time": "any",
-            "message": "",
-            "consent": "on",
-            "website": "",
-            **{key: html.unescape(value) for key, value in hidden.items()},
-        }
+        data = consultation_post(f"Fleet Visitor {number}", email, hidden)
         request = urllib.request.Request(
             base + "/consultation/",
             data=urllib.parse.urlencode(data).encode(),
