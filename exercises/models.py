@@ -623,13 +623,6 @@ class RequestStatus(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
-class ConsultationRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(archived=False).exclude(
-            status__in=[RequestStatus.WON, RequestStatus.LOST, RequestStatus.SPAM]
-        )
-
-
 class ConsultationRequest(models.Model):
     """A lead. Stored before anything else happens; never deleted by a single click."""
 
@@ -662,8 +655,6 @@ class ConsultationRequest(models.Model):
     staff_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ConsultationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

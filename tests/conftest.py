@@ -19,6 +19,16 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Every public page a reader can reach, by name (the form's error state is built by each test its own way).
+PUBLIC_PAGES = {
+    "home": "/",
+    "comparison": "/compare/leg-press-vs-hip-thrust/",
+    "exercise-leg-press": "/exercises/leg-press/",
+    "exercise-hip-thrust": "/exercises/hip-thrust/",
+    "consultation": "/consultation/",
+    "consultation-thanks": "/consultation/thanks/",
+    "not-found": "/no-such-page/",
+}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -11,6 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
+from tests.conftest import PUBLIC_PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 WIDTHS = {"390px": {"width": 390, "height": 844}, "1280px": {"width": 1280, "height": 900}}
@@ -22,16 +24,7 @@ def open_consultation_with_errors(page, base: str):
     page.locator("#error-summary").wait_for()
 
 
-PAGES = {
-    "home": "/",
-    "comparison": "/compare/leg-press-vs-hip-thrust/",
-    "exercise-leg-press": "/exercises/leg-press/",
-    "exercise-hip-thrust": "/exercises/hip-thrust/",
-    "consultation": "/consultation/",
-    "consultation-errors": open_consultation_with_errors,
-    "consultation-thanks": "/consultation/thanks/",
-    "not-found": "/no-such-page/",
-}
+PAGES = {**PUBLIC_PAGES, "consultation-errors": open_consultation_with_errors}
 
 
 @pytest.fixture

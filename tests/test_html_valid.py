@@ -20,15 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-PAGES = {
-    "home": "/",
-    "comparison": "/compare/leg-press-vs-hip-thrust/",
-    "exercise-leg-press": "/exercises/leg-press/",
-    "exercise-hip-thrust": "/exercises/hip-thrust/",
-    "consultation": "/consultation/",
-    "consultation-thanks": "/consultation/thanks/",
-    "not-found": "/no-such-page/",
-}
+from tests.conftest import PUBLIC_PAGES
+
+PAGES = PUBLIC_PAGES
 
 
 class HiddenInputs(html.parser.HTMLParser):
