@@ -50,27 +50,32 @@ GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 NOT_REPLAYED = {"set-cookie", "vary", "content-length", "cache-control", "expires", "etag", "last-modified"}
 
 
-CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
 ALPHABET = len(CSRF_ALLOWED_CHARS)
-# The largest multiple of the alphabet's size below 256, so every character is equally likely.
+# Random bytes map onto the alphabet through one translate table; the bytes
+# above its largest multiple below 256 are dropped, so every character is equally likely.
 UNBIASED_LIMIT = 256 - 256 % ALPHABET
+RANDOM_CHAR = bytes.maketrans(bytes(range(UNBIASED_LIMIT)), CSRF_ALLOWED_CHARS.encode() * (UNBIASED_LIMIT // ALPHABET))
+BIASED_BYTES = bytes(range(UNBIASED_LIMIT, 256))
+# Django's masking adds a secret character and a mask character modulo the alphabet.
+MASKED_PAIR = {
+    (secret, mask): CSRF_ALLOWED_CHARS[(i + j) % ALPHABET]
+    for i, secret in enumerate(CSRF_ALLOWED_CHARS)
+    for j, mask in enumerate(CSRF_ALLOWED_CHARS)
+}
 
 
 def random_csrf_string(length: int = CSRF_SECRET_LENGTH) -> str:
     """Django's CSRF alphabet and length, from one urandom read (Django's own takes one per character)."""
-    chars: list[str] = []
-    while len(chars) < length:
-        chars += [
-            CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in os.urandom(length + 16) if b < UNBIASED_LIMIT
-        ]
-    return "".join(chars[:length])
+    while True:
+        chars = os.urandom(length + 16).translate(RANDOM_CHAR, BIASED_BYTES)
+        if len(chars) >= length:
+            return chars[:length].decode()
 
 
 def mask_secret(secret: str) -> str:
     """The same masked token django.middleware.csrf produces, which its check unmasks."""
     mask = random_csrf_string()
-    pairs = zip(secret, mask, strict=True)
-    return mask + "".join(CSRF_ALLOWED_CHARS[(CHAR_INDEX[s] + CHAR_INDEX[m]) % ALPHABET] for s, m in pairs)
+    return mask + "".join(map(MASKED_PAIR.__getitem__, zip(secret, mask, strict=True)))
 
 
 def public_page(view):

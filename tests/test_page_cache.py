@@ -187,3 +187,20 @@ def test_every_response_carries_the_security_headers(client, content, path):
         assert "script-src 'self'" in policy
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
         assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_every_spliced_token_unmasks_to_its_secret_as_django_checks_it():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+
+    from exercises.page_cache import mask_secret, random_csrf_string
+
+    secrets = [random_csrf_string() for _ in range(2000)]
+    secrets += [CSRF_ALLOWED_CHARS[0] * 32, CSRF_ALLOWED_CHARS[-1] * 32]  # both ends of the alphabet
+
+    for secret in secrets:
+        token = mask_secret(secret)
+        assert len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+    assert len(set(secrets)) == len(secrets)
+    # Every character turns up: a skewed table would show as a missing one.
+    assert set("".join(secrets)) == set(CSRF_ALLOWED_CHARS)
