@@ -1,3 +1,5 @@
+import threading
+
 from django.apps import AppConfig
 
 
@@ -21,7 +23,11 @@ class ExercisesConfig(AppConfig):
 UNCACHED_MODELS = {"ConsultationRequest", "Notification", "NotificationRecipient", "Counter"}
 
 
-def _content_changed(sender, **kwargs):
+# Whether this thread saved content since the pages were last rendered again.
+_unrefreshed = threading.local()
+
+
+def _content_changed(sender, using, **kwargs):
     from django.db import transaction
 
     from .page_cache import invalidate_pages
@@ -29,4 +35,14 @@ def _content_changed(sender, **kwargs):
     invalidate_pages()
     # Again after commit: a page rendered from the old rows while the save's
     # transaction was still open would otherwise be cached as current.
-    transaction.on_commit(invalidate_pages)
+    _unrefreshed.pages = True
+    transaction.on_commit(_refresh_once, using=using, robust=True)
+
+
+def _refresh_once():
+    """An admin save touches many rows; the first of their callbacks renders the pages, the rest find it done."""
+    from .page_cache import refresh_pages
+
+    if getattr(_unrefreshed, "pages", False):
+        _unrefreshed.pages = False
+        refresh_pages()

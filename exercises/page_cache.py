@@ -16,6 +16,7 @@ spliced too: each half is compressed once as a byte-aligned deflate segment
 """
 
 import hashlib
+import io
 import logging
 import math
 import os
@@ -25,12 +26,16 @@ import uuid
 import zlib
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -42,6 +47,8 @@ CACHE_ALIAS = "pages"
 GENERATION_KEY = "pages:generation"
 # Values that must differ per visitor: the CSRF token and the form's signed start time.
 PER_VISITOR_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|started)" value="([^"]*)"')
+# How long a save may spend rendering pages again before leaving the rest to their first visitor.
+WARM_SECONDS = 2.0
 # Bump when CachedPage changes shape, so a deploy never unpickles an old one.
 FORMAT = 2
 SECRET_FORMAT = re.compile(rf"^[A-Za-z0-9]{{{CSRF_SECRET_LENGTH}}}$")
@@ -104,6 +111,57 @@ def page_lifetime() -> float:
 
 def invalidate_pages() -> None:
     caches[CACHE_ALIAS].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def public_paths() -> list[str]:
+    """Every public page, the most visited first."""
+    from .models import Comparison, Exercise
+
+    paths = [reverse("exercises:home")]
+    paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
+    paths += [item.get_absolute_url() for item in Exercise.objects.published()]
+    names = ["consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
+    return paths + [reverse(f"exercises:{name}") for name in names]
+
+
+def refresh_pages() -> None:
+    """Drop every cached page, then render the public pages again at once.
+
+    Runs in the process that saved the content, after its transaction
+    commits, so the first reader after an edit is served a cached page
+    instead of waiting for a render. Past WARM_SECONDS the remaining pages
+    are left to render on their first visit, so a large site never holds up
+    a save for long.
+    """
+    invalidate_pages()
+    handler = BaseHandler()
+    handler.load_middleware()
+    site = urlsplit(settings.SITE_URL)
+    deadline = time.monotonic() + WARM_SECONDS
+    for path in public_paths():
+        if time.monotonic() > deadline:
+            break
+        request = WSGIRequest(
+            {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "SERVER_NAME": site.hostname,
+                "SERVER_PORT": str(site.port or (443 if site.scheme == "https" else 80)),
+                "HTTP_HOST": site.netloc,
+                "REMOTE_ADDR": "127.0.0.1",
+                "wsgi.input": io.BytesIO(),
+                "wsgi.url_scheme": site.scheme,
+                # Behind a TLS proxy the request looks as the proxy forwards it, or it would be redirected.
+                **({settings.SECURE_PROXY_SSL_HEADER[0]: "https"} if site.scheme == "https" else {}),
+            }
+        )
+        try:
+            status = handler.get_response(request).status_code
+        except Exception:
+            logger.exception("page cache: could not render %s after an edit", path)
+            continue
+        if status != 200:
+            logger.warning("page cache: %s answered %s after an edit; it renders on its first visit", path, status)
 
 
 def _deflate(data: bytes, final: bool) -> bytes:

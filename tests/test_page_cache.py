@@ -46,6 +46,87 @@ def test_a_content_save_shows_at_once(client, content):
 
 
 @pytest.mark.django_db
+def test_the_first_reader_after_an_edit_gets_a_page_rendered_by_the_save(content, django_capture_on_commit_callbacks):
+    faq = FAQ.objects.get(question="What’s better for glute growth?")
+    faq.answer = "Both, done well; hip thrusts edge it."
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        pages = {path: Client().get(path) for path in ("/", ARTICLE, "/exercises/hip-thrust/", "/consultation/")}
+
+    assert "Both, done well; hip thrusts edge it." in pages[ARTICLE].content.decode()
+    assert all(response.status_code == 200 for response in pages.values())
+    assert len(queries) == 0  # no reader waited for a render
+
+
+@pytest.mark.django_db
+def test_an_admin_save_of_many_rows_renders_the_pages_once(content, django_capture_on_commit_callbacks, monkeypatch):
+    from exercises import page_cache
+
+    renders = []
+    monkeypatch.setattr(page_cache, "refresh_pages", lambda: renders.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        for faq in FAQ.objects.all():
+            faq.save()
+
+    assert FAQ.objects.count() > 1
+    assert len(renders) == 1
+
+
+@pytest.mark.django_db
+def test_a_page_that_fails_to_render_after_an_edit_leaves_the_save_and_the_other_pages_alone(
+    content, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from exercises import page_cache
+
+    monkeypatch.setattr(page_cache, "public_paths", lambda: ["/compare/gone/", ARTICLE])
+    faq = FAQ.objects.first()
+    faq.answer = "Edited."
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.save()
+
+    assert "/compare/gone/ answered 404 after an edit" in caplog.text
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(ARTICLE).status_code == 200
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_past_the_rendering_budget_pages_render_on_their_first_visit(
+    content, django_capture_on_commit_callbacks, monkeypatch
+):
+    from exercises import page_cache
+
+    monkeypatch.setattr(page_cache, "WARM_SECONDS", -1)
+    faq = FAQ.objects.get(question="What’s better for glute growth?")
+    faq.answer = "Both, done well; hip thrusts edge it."
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = Client().get(ARTICLE).content.decode()
+    assert "Both, done well; hip thrusts edge it." in page
+    assert len(queries) > 0  # nothing was rendered ahead; this reader rendered it
+
+
+@pytest.mark.django_db
+def test_behind_a_tls_proxy_the_save_renders_the_pages_https_readers_get(
+    content, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://strength.example"
+    settings.ALLOWED_HOSTS = ["strength.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    with django_capture_on_commit_callbacks(execute=True):
+        Comparison.objects.first().save()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(ARTICLE, HTTP_HOST="strength.example", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
 def test_a_deleted_comparison_leaves_the_cache_too(client, content):
     client.get("/")
     Comparison.objects.update(status="draft")  # a bulk update sends no signal...
