@@ -285,3 +285,53 @@ def test_every_spliced_token_unmasks_to_its_secret_as_django_checks_it():
     assert len(set(secrets)) == len(secrets)
     # Every character turns up: a skewed table would show as a missing one.
     assert set("".join(secrets)) == set(CSRF_ALLOWED_CHARS)
+
+
+@pytest.fixture
+def redis_watch():
+    """A generation watch on the tests' Redis, as a worker of a fleet holds one, and a client for another process."""
+    import time
+    import uuid
+
+    import redis
+
+    from exercises.page_cache import GenerationWatch
+    from tests.conftest import TEST_POSTGRES_URL, TEST_REDIS_URL, require_services
+
+    require_services(TEST_POSTGRES_URL, TEST_REDIS_URL)
+    key = f"watch-test:{uuid.uuid4().hex}"
+    watch = GenerationWatch(TEST_REDIS_URL, key)
+    other = redis.Redis.from_url(TEST_REDIS_URL)
+    deadline = time.monotonic() + 10
+    while watch.generation() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert watch.generation() is not None, "the watch never subscribed"
+    yield watch, other
+    other.delete(key)
+
+
+def test_a_worker_never_trusts_its_memory_past_another_instances_save(redis_watch):
+    watch, other = redis_watch
+    for generation in range(1, 301):
+        other.set(watch.key, generation)
+        other.publish(watch.channel, b"")
+
+        # What a hit would use, straight after the other instance's save returned.
+        seen = watch.generation()
+        assert seen in (None, generation)
+        assert (watch.read() if seen is None else seen) == generation
+
+
+def test_a_lost_channel_falls_back_to_reading_redis_then_resubscribes(redis_watch):
+    import time
+
+    watch, other = redis_watch
+    other.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+    other.set(watch.key, 7)  # changed while the channel was down: no announcement reaches the watch
+
+    seen = watch.generation()
+    assert seen in (None, 7)
+    deadline = time.monotonic() + 10
+    while watch.generation() != 7 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert watch.generation() == 7
