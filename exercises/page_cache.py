@@ -27,6 +27,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -101,15 +102,20 @@ def public_page(view):
     return wrapper
 
 
-def page_lifetime() -> float:
-    """Seconds a page may be kept: until the next scheduled comparison or exercise goes live."""
+def next_go_live() -> datetime | None:
+    """When the next scheduled comparison or exercise goes live, or None."""
     from .models import Comparison, Exercise
 
+    upcoming = [when for when in (Comparison.objects.next_publication(), Exercise.objects.next_publication()) if when]
+    return min(upcoming, default=None)
+
+
+def page_lifetime() -> float:
+    """Seconds a page may be kept: until the next scheduled comparison or exercise goes live."""
     lifetime = float(settings.PAGE_CACHE_SECONDS)
-    now = timezone.now()
-    for upcoming in (Comparison.objects.next_publication(), Exercise.objects.next_publication()):
-        if upcoming is not None:
-            lifetime = min(lifetime, (upcoming - now).total_seconds())
+    go_live = next_go_live()
+    if go_live is not None:
+        lifetime = min(lifetime, (go_live - timezone.now()).total_seconds())
     return max(lifetime, 1.0)
 
 
@@ -133,9 +139,9 @@ class GenerationWatch:
     quarter of what a hit costs. Every invalidation also publishes on a
     channel, and a thread here listens. A hit trusts the generation in memory
     only when no announcement is waiting on the channel's socket and the
-    thread is not midway through one: Redis writes the announcement to every
-    subscriber before the saver's PUBLISH returns, so a request that arrives
-    after a save never gets the old page. Until the subscription is made,
+    thread is not midway through one: the announcement reaches every
+    subscriber before change() returns, so a request that arrives after a
+    save never gets the old page. Until the subscription is made,
     and whenever it is lost or goes quiet past QUIET_LIMIT_SECONDS, hits read
     Redis as before.
     """
@@ -165,10 +171,16 @@ class GenerationWatch:
         digits = self.client.get(self.key)
         return None if digits is None else int(digits)
 
-    def change(self) -> None:
+    def change(self) -> int:
         """A new generation, announced in the same transaction, so no subscriber can miss it."""
+        generation = new_generation()
         # The same plain digits Django's RedisCache stores for an int, so cache.get reads it too.
-        self.client.pipeline(transaction=True).set(self.key, new_generation()).publish(self.channel, b"").execute()
+        self.client.pipeline(transaction=True).set(self.key, generation).publish(self.channel, b"").execute()
+        # Redis writes the announcement to subscribers in the same turn of its
+        # event loop as this reply, sometimes just after it; the reply to one
+        # more command comes only once that turn's writes are all out.
+        self.client.ping()
+        return generation
 
     def _listen_forever(self) -> None:
         while True:
@@ -270,6 +282,24 @@ def refresh_pages() -> None:
             continue
         if status != 200:
             logger.warning("page cache: %s answered %s after an edit; it renders on its first visit", path, status)
+    book_refresh_at_next_go_live()
+
+
+def book_refresh_at_next_go_live() -> None:
+    """Have the job worker render the pages again once the next scheduled item is live, as a save would.
+
+    Every refresh asks; the cache's atomic add lets only the first book the job.
+    """
+    from .tasks import refresh_pages_after_go_live
+
+    go_live = next_go_live()
+    if go_live is None:
+        return
+    # A moment after, so that the item counts as published when the job renders.
+    run_at = go_live + timedelta(seconds=1)
+    booked_for = math.ceil((run_at - timezone.now()).total_seconds()) + 60
+    if caches[CACHE_ALIAS].add(f"pages:refresh-booked:{run_at.timestamp()}", True, timeout=booked_for):
+        refresh_pages_after_go_live.schedule(eta=run_at)
 
 
 def _deflate(data: bytes, final: bool) -> bytes:

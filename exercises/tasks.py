@@ -8,6 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .models import Counter, Notification
+from .page_cache import refresh_pages
 from .services import Delivery, deliver_notification
 
 
@@ -37,3 +38,9 @@ def sweep_notifications() -> int:
 @db_periodic_task(crontab(minute="17", hour="3"))
 def prune_counters() -> None:
     Counter.objects.filter(window_start__lt=timezone.now() - timedelta(days=30)).delete()
+
+
+@db_task()
+def refresh_pages_after_go_live() -> None:
+    """Booked for the moment a scheduled comparison or exercise goes live: its first reader gets a cached page."""
+    refresh_pages()

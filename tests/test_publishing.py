@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 import reversion
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -111,6 +113,38 @@ def test_a_scheduled_comparison_appears_on_its_date_without_anyone_saving(client
 
     Comparison.objects.filter(pk=comparison.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert client.get(comparison.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_when_a_scheduled_comparison_goes_live_the_worker_has_its_page_ready(
+    glute_bridge_vs_hip_thrust, django_capture_on_commit_callbacks
+):
+    from huey.contrib.djhuey import HUEY
+
+    from exercises.tasks import refresh_pages_after_go_live
+
+    HUEY.flush()
+    comparison = glute_bridge_vs_hip_thrust
+    comparison.status = Status.PUBLISHED
+    comparison.published_at = timezone.now() + timedelta(minutes=5)
+    for _ in range(2):  # saved twice: still one job
+        with django_capture_on_commit_callbacks(execute=True):
+            comparison.save()
+
+    booked = [task for task in HUEY.scheduled() if task.name == "refresh_pages_after_go_live"]
+    assert len(booked) == 1
+    assert booked[0].eta == (comparison.published_at + timedelta(seconds=1)).replace(tzinfo=None)
+
+    # Its moment comes: nobody saves anything, the worker runs the job.
+    Comparison.objects.filter(pk=comparison.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    refresh_pages_after_go_live.call_local()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = Client().get(comparison.get_absolute_url())
+        home = Client().get("/").content.decode()
+    assert page.status_code == 200
+    assert "Glute Bridge vs Hip Thrust" in home
+    assert len(queries) == 0  # both were rendered by the job, not by these readers
 
 
 @pytest.mark.django_db
