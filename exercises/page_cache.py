@@ -2,17 +2,20 @@
 
 A public page is rendered once per content generation and kept, already
 gzip-compressed, in the shared "pages" cache (files under var/ by default,
-Redis when REDIS_URL is set) and in each worker's memory. A hit reads one
-small key (the generation) and runs no SQL. Saving any content writes a new
+Redis when REDIS_URL is set) and in each worker's memory. A hit runs no SQL
+and only checks the generation: a stat of its file, or with Redis, memory
+kept current over pub/sub (GenerationWatch). Saving any content writes a new
 generation, so every worker on every instance stops serving the old pages at
-once.
+once; after the save commits, the saving process renders the public pages
+again (refresh_pages), so the first reader after an edit gets a cached page.
 
-Pages that embed the consultation form carry a CSRF token. The cache keeps
-the page in two halves around the token and splices in the visitor's own
-token on every hit (setting a fresh CSRF cookie for a first-time visitor), so
-no visitor ever gets another visitor's token or cookie. The gzip body is
-spliced too: each half is compressed once as a byte-aligned deflate segment
-(Z_FULL_FLUSH), so only the token itself is compressed per request.
+Pages that embed the consultation form carry a CSRF token and the form's
+signed start time. The cache keeps the page in segments around them and
+splices in the visitor's own values on every hit (setting a fresh CSRF
+cookie for a first-time visitor), so no visitor ever gets another visitor's
+token or cookie. The gzip body is spliced too: each segment is compressed
+once as byte-aligned deflate blocks (Z_FULL_FLUSH), and the values go in
+between as stored blocks, so nothing is compressed per request.
 """
 
 import hashlib
@@ -261,22 +264,20 @@ def refresh_pages() -> None:
     for path in public_paths():
         if time.monotonic() > deadline:
             break
-        request = WSGIRequest(
-            {
-                "REQUEST_METHOD": "GET",
-                "PATH_INFO": path,
-                "SERVER_NAME": site.hostname,
-                "SERVER_PORT": str(site.port or (443 if site.scheme == "https" else 80)),
-                "HTTP_HOST": site.netloc,
-                "REMOTE_ADDR": "127.0.0.1",
-                "wsgi.input": io.BytesIO(),
-                "wsgi.url_scheme": site.scheme,
-                # Behind a TLS proxy the request looks as the proxy forwards it, or it would be redirected.
-                **({settings.SECURE_PROXY_SSL_HEADER[0]: "https"} if site.scheme == "https" else {}),
-            }
-        )
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "SERVER_NAME": site.hostname,
+            "SERVER_PORT": str(site.port or (443 if site.scheme == "https" else 80)),
+            "HTTP_HOST": site.netloc,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": site.scheme,
+            # Behind a TLS proxy the request looks as the proxy forwards it, or it would be redirected.
+            **({settings.SECURE_PROXY_SSL_HEADER[0]: "https"} if site.scheme == "https" else {}),
+        }
         try:
-            status = handler.get_response(request).status_code
+            status = handler.get_response(WSGIRequest(environ)).status_code
         except Exception:
             logger.exception("page cache: could not render %s after an edit", path)
             continue

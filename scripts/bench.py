@@ -577,7 +577,7 @@ def main() -> int:
         targets = {
             "static": f"static file {static}",
             "cached": f"comparison page, cached {ARTICLE}",
-            "miss": f"comparison page just after an edit (miss path) {ARTICLE}",
+            "miss": f"comparison page just after an edit (the miss path; the save rendered it again) {ARTICLE}",
             "home": "home page, cached /",
             "post": f"valid consultation POSTs {CONSULTATION}",
         }
