@@ -31,7 +31,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlsplit
 
 import redis
@@ -41,6 +41,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.urls import reverse
@@ -247,6 +249,21 @@ def public_paths() -> list[str]:
     return paths + [reverse(f"exercises:{name}") for name in names]
 
 
+@cache
+def page_renderer() -> BaseHandler:
+    """Django's handler with the site's middleware, as a request meets it; built once per process,
+    since building it costs more than rendering a page (WhiteNoise indexes the static files)."""
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
+
+
+@receiver(setting_changed)
+def _rebuild_page_renderer(**kwargs) -> None:
+    # Middleware read their settings when built.
+    page_renderer.cache_clear()
+
+
 def refresh_pages() -> None:
     """Drop every cached page, then render the public pages again at once.
 
@@ -257,8 +274,7 @@ def refresh_pages() -> None:
     a save for long.
     """
     invalidate_pages()
-    handler = BaseHandler()
-    handler.load_middleware()
+    handler = page_renderer()
     site = urlsplit(settings.SITE_URL)
     deadline = time.monotonic() + WARM_SECONDS
     for path in public_paths():
