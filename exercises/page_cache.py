@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
@@ -59,8 +60,9 @@ GENERATION_KEY = "pages:generation"
 PER_VISITOR_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|started)" value="([^"]*)"')
 # How long a save may spend rendering pages again before leaving the rest to their first visitor.
 WARM_SECONDS = 2.0
-# Bump when CachedPage changes shape, so a deploy never unpickles an old one.
-FORMAT = 2
+# What renders a page; a change to any of these files makes a new release.
+RENDERING_SOURCES = ("exercises", "templates")
+RENDERING_SUFFIXES = {".py", ".html", ".txt", ".xml"}
 SECRET_FORMAT = re.compile(rf"^[A-Za-z0-9]{{{CSRF_SECRET_LENGTH}}}$")
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 # Headers that belong to one visitor or that the cache sets itself.
@@ -250,6 +252,24 @@ def public_paths() -> list[str]:
 
 
 @cache
+def release() -> str:
+    """A fingerprint of what renders the pages: the code, the templates, the static files and the site's address.
+
+    It is part of every page's key, so a deploy never serves pages the last
+    release rendered (with its templates and the hashed CSS it linked to),
+    and during a rolling deploy each release serves its own pages.
+    """
+    digest = hashlib.sha256(settings.SITE_URL.encode())
+    digest.update(getattr(staticfiles_storage, "manifest_hash", "").encode())
+    for folder in RENDERING_SOURCES:
+        root = settings.BASE_DIR / folder
+        for path in sorted(root.rglob("*")):
+            if path.suffix in RENDERING_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
 def page_renderer() -> BaseHandler:
     """Django's handler with the site's middleware, as a request meets it; built once per process,
     since building it costs more than rendering a page (WhiteNoise indexes the static files)."""
@@ -259,9 +279,10 @@ def page_renderer() -> BaseHandler:
 
 
 @receiver(setting_changed)
-def _rebuild_page_renderer(**kwargs) -> None:
-    # Middleware read their settings when built.
+def _settings_changed(**kwargs) -> None:
+    # Middleware read their settings when built, and the release depends on SITE_URL.
     page_renderer.cache_clear()
+    release.cache_clear()
 
 
 def refresh_pages() -> None:
@@ -433,7 +454,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(generation: int, path: str) -> str:
-        return f"page:v{FORMAT}:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
+        return f"page:{release()}:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
 
     def _generation(self) -> int:
         # On the file backend every write replaces the key's file, so a stat

@@ -127,6 +127,37 @@ def test_behind_a_tls_proxy_the_save_renders_the_pages_https_readers_get(
 
 
 @pytest.mark.django_db
+def test_after_a_deploy_pages_cached_by_the_last_release_are_not_served(content, monkeypatch, settings):
+    from exercises import page_cache
+
+    Client().get(ARTICLE)
+    assert page_cache.release() == page_cache.release()  # the same code, the same release
+
+    settings.SITE_URL = "https://moved.example"  # anything that renders pages differently: here, the address
+    with CaptureQueriesContext(connection) as queries:
+        page = Client().get(ARTICLE).content.decode()
+
+    assert len(queries) > 0  # rendered by this release, not taken from the last one
+    assert '<link rel="canonical" href="https://moved.example' in page
+
+
+def test_a_changed_template_makes_a_new_release(tmp_path, settings):
+    from exercises import page_cache
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "exercises").mkdir()
+    template = tmp_path / "templates" / "base.html"
+    template.write_text("<title>One</title>")
+    settings.BASE_DIR = tmp_path
+    before = page_cache.release()
+
+    template.write_text("<title>Two</title>")
+    page_cache.release.cache_clear()  # a new process, as after a deploy
+
+    assert page_cache.release() != before
+
+
+@pytest.mark.django_db
 def test_a_deleted_comparison_leaves_the_cache_too(client, content):
     client.get("/")
     Comparison.objects.update(status="draft")  # a bulk update sends no signal...
