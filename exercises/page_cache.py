@@ -356,9 +356,10 @@ class CachedPage:
     etag: str
     last_modified: str
     expires_at: float  # a scheduled item going live changes pages without any save
+    generation: int  # the content it was rendered from; a page of any other generation is never served
 
     @classmethod
-    def from_response(cls, response, lifetime: float) -> "CachedPage":
+    def from_response(cls, response, lifetime: float, generation: int) -> "CachedPage":
         body = response.content
         segments, holes, position = [], [], 0
         for match in PER_VISITOR_FIELD.finditer(body):
@@ -379,6 +380,7 @@ class CachedPage:
             etag=f'W/"{digest}"' if holes else f'"{digest}"',
             last_modified=http_date(),
             expires_at=time.time() + lifetime,
+            generation=generation,
         )
 
     @property
@@ -434,11 +436,11 @@ class PageCacheMiddleware:
             if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
                 return response
             lifetime = page_lifetime()
-            page = CachedPage.from_response(response, lifetime)
-            # Stored under the generation read before rendering: if content
+            # Marked with the generation read before rendering: if content
             # changed meanwhile, this copy is already stale and never served.
+            page = CachedPage.from_response(response, lifetime, generation)
             try:
-                self.cache.set(self._key(generation, request.path), page, timeout=math.ceil(lifetime))
+                self.cache.set(self._key(request.path), page, timeout=math.ceil(lifetime))
             except Exception:
                 logger.exception("page cache unavailable; could not store %s", request.path)
             self.local[request.path] = page
@@ -453,8 +455,9 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(generation: int, path: str) -> str:
-        return f"page:{release()}:{generation}:{hashlib.sha256(path.encode()).hexdigest()}"
+    def _key(path: str) -> str:
+        # One entry a page, overwritten by each render, so edits leave no old copies behind to clean up.
+        return f"page:{release()}:{hashlib.sha256(path.encode()).hexdigest()}"
 
     def _generation(self) -> int:
         # On the file backend every write replaces the key's file, so a stat
@@ -486,12 +489,13 @@ class PageCacheMiddleware:
         return watch.read() if generation is None else generation
 
     def _lookup(self, generation: int, path: str) -> CachedPage | None:
-        page = self.local.get(path)
+        page = self.local.get(path)  # emptied whenever the generation changes
         if page is None:
-            page = self.cache.get(self._key(generation, path))
-            if page is not None:
-                self.local[path] = page
-        if page is not None and page.expires_at <= time.time():
+            page = self.cache.get(self._key(path))
+            if page is None or page.generation != generation:
+                return None
+            self.local[path] = page
+        if page.expires_at <= time.time():
             self.local.pop(path, None)
             return None
         return page

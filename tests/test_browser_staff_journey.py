@@ -71,7 +71,8 @@ def watch_csp(page) -> list[str]:
 def cached(path: str) -> bool:
     """Whether the page cache holds this page for the current content."""
     pages = caches[CACHE_ALIAS]
-    return pages.get(PageCacheMiddleware._key(pages.get(GENERATION_KEY), path)) is not None
+    page = pages.get(PageCacheMiddleware._key(path))
+    return page is not None and page.generation == pages.get(GENERATION_KEY)
 
 
 def answer_on_article(reader):

@@ -74,6 +74,37 @@ def test_an_admin_save_of_many_rows_renders_the_pages_once(content, django_captu
     assert len(renders) == 1
 
 
+def stored_pages() -> int:
+    """How many entries the shared page cache holds (pages, on Redis), whichever backend it is."""
+    import os
+
+    import redis
+    from django.conf import settings
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    location = settings.CACHES["pages"]["LOCATION"]
+    if settings.CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+        return sum(1 for _ in redis.Redis.from_url(location).scan_iter(match=pages.make_key("page:*")))
+    return len(os.listdir(location))
+
+
+@pytest.mark.django_db
+def test_edits_leave_no_old_copies_of_pages_behind(content, django_capture_on_commit_callbacks):
+    faq = FAQ.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.save()
+    after_one_edit = stored_pages()
+
+    for number in range(5):
+        faq.answer = f"Edit {number}"
+        with django_capture_on_commit_callbacks(execute=True):
+            faq.save()
+
+    assert stored_pages() == after_one_edit
+    assert "Edit 4" in Client().get(ARTICLE).content.decode()
+
+
 @pytest.mark.django_db
 def test_a_page_that_fails_to_render_after_an_edit_leaves_the_save_and_the_other_pages_alone(
     content, django_capture_on_commit_callbacks, monkeypatch, caplog
