@@ -88,7 +88,7 @@ wrk:
 	fi
 
 # Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback.
-bench: setup wrk
+bench: setup dev-deps wrk
 	$(PY) scripts/bench.py
 
 # 32 clients post for 30 s, then one gunicorn worker is killed mid-load; loopback only, bounded.

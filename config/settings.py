@@ -64,11 +64,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers cached public pages before sessions, CSRF or the database are touched.
-    "exercises.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Answers cached public pages once Django has checked the host and read the CSRF cookie, and before
+    # authentication or a view touches the database.
+    "exercises.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exercises.context_processors.site",
+                "exercises.pagecache.holes",
             ],
         },
     },
@@ -120,6 +122,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "pages" holds the pre-rendered public pages. It must be shared by every
 # worker (files under var/) and every instance (Redis, when REDIS_URL is set).
 PAGE_CACHE_SECONDS = 24 * 3600
+PAGE_CACHE = {
+    "PAGES": "exercises.publishing.public_paths",
+    # Per-visitor values: a page keeps a hole for each, filled in on every response (see exercises/pagecache).
+    "HOLES": {
+        "csrf_token": "django.middleware.csrf.get_token",
+        "form_started": "exercises.leads.forms.started_token",
+    },
+    "NEXT_CHANGE": "exercises.publishing.next_go_live",
+    "RELEASE_FROM": ["exercises", "templates"],
+}
 CACHES = {
     # Nothing shared lives here; Django's own small caches only.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -10,39 +10,38 @@ class ExercisesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        # Any content write (admin, inline, shell, load_initial_data) must drop the
-        # cached pages, so this hooks the model signals rather than each caller.
+        # The leads' admin and jobs, which Django and huey look for only in exercises.admin and exercises.tasks.
+        from .leads import admin, tasks  # noqa: F401
+
+        # Any content write (admin, inline, shell, load_initial_data) makes the cached pages stale, so this
+        # hooks the model signals rather than each caller. It renders nothing: a job does, after the commit.
         for model in self.get_models():
-            if model.__name__ in UNCACHED_MODELS:
-                continue
-            post_save.connect(_content_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-            post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+            if not model.__module__.startswith(f"{self.name}.leads."):
+                post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+                post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
 
 
-# Writes to these never change what a public page shows.
-UNCACHED_MODELS = {"ConsultationRequest", "Notification", "NotificationRecipient", "Counter"}
+# Whether this thread changed content since it last queued the refresh job.
+unrefreshed = threading.local()
 
 
-# Whether this thread saved content since the pages were last rendered again.
-_unrefreshed = threading.local()
-
-
-def _content_changed(sender, using, **kwargs):
+def content_changed(sender, using, **kwargs):
     from django.db import transaction
 
-    from .page_cache import invalidate_pages
+    from . import pagecache
 
-    invalidate_pages()
-    # Again after commit: a page rendered from the old rows while the save's
-    # transaction was still open would otherwise be cached as current.
-    _unrefreshed.pages = True
-    transaction.on_commit(_refresh_once, using=using, robust=True)
+    pagecache.mark_stale()
+    unrefreshed.pages = True
+    transaction.on_commit(refresh_once, using=using, robust=True)
 
 
-def _refresh_once():
-    """An admin save touches many rows; the first of their callbacks renders the pages, the rest find it done."""
-    from .page_cache import refresh_pages
+def refresh_once():
+    """An admin save touches many rows: the first of their callbacks queues the job, the rest find it queued."""
+    from . import pagecache
+    from .tasks import refresh_public_pages
 
-    if getattr(_unrefreshed, "pages", False):
-        _unrefreshed.pages = False
-        refresh_pages()
+    if getattr(unrefreshed, "pages", False):
+        unrefreshed.pages = False
+        # Again after the commit: a page rendered from the old rows while the transaction was open is stale.
+        pagecache.mark_stale()
+        refresh_public_pages()

@@ -1,46 +1,31 @@
-"""Background jobs, run by `python manage.py run_huey` (huey, not a hand-rolled loop)."""
+"""Content jobs, run by `python manage.py run_huey`: the public pages rendered again after a change."""
 
+import math
 from datetime import timedelta
 
-from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
-from .models import Counter, Notification
-from .page_cache import refresh_pages
-from .services import Delivery, deliver_notification
+from . import pagecache
+from .publishing import next_go_live
 
 
 @db_task()
-def send_notification(notification_id: int) -> str:
-    outcome = deliver_notification(notification_id)
-    if outcome is Delivery.FAILED:
-        retry_at = Notification.objects.values_list("next_attempt_at", flat=True).get(pk=notification_id)
-        send_notification.schedule((notification_id,), eta=retry_at)
-    return outcome.value
+def refresh_public_pages() -> None:
+    """After an edit, and when a scheduled item goes live: readers then get cached pages, never a render."""
+    pagecache.mark_stale()
+    pagecache.warm()
+    book_refresh_at_next_go_live()
 
 
-@db_periodic_task(crontab(minute="*"))
-def sweep_notifications() -> int:
-    """Queue what no scheduled retry is looking after any more.
-
-    A job can be lost when a worker dies mid-send or the queue was unreachable
-    at commit; the outbox row is still there, so a minute's sweep finds it.
-    """
-    overdue = timezone.now() - timedelta(seconds=settings.CONSULTATION_SWEEP_GRACE_SECONDS)
-    ids = list(Notification.objects.due().filter(next_attempt_at__lte=overdue).values_list("pk", flat=True))
-    for notification_id in ids:
-        send_notification(notification_id)
-    return len(ids)
-
-
-@db_periodic_task(crontab(minute="17", hour="3"))
-def prune_counters() -> None:
-    Counter.objects.filter(window_start__lt=timezone.now() - timedelta(days=30)).delete()
-
-
-@db_task()
-def refresh_pages_after_go_live() -> None:
-    """Booked for the moment a scheduled comparison or exercise goes live: its first reader gets a cached page."""
-    refresh_pages()
+def book_refresh_at_next_go_live() -> None:
+    """Every refresh asks; the shared cache's atomic add lets only the first one book the job."""
+    go_live = next_go_live()
+    if go_live is None:
+        return
+    # A moment after, so that the item counts as published when the job renders.
+    run_at = go_live + timedelta(seconds=1)
+    booked_for = math.ceil((run_at - timezone.now()).total_seconds()) + 60
+    if caches[pagecache.CACHE_ALIAS].add(f"pages:refresh-booked:{run_at.timestamp()}", True, timeout=booked_for):
+        refresh_public_pages.schedule(eta=run_at)

@@ -2,7 +2,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
-from .page_cache import public_page
+from .leads import views as leads
+from .pagecache import public_page
 from .sitemaps import SITEMAPS
 
 app_name = "exercises"
@@ -12,8 +13,8 @@ urlpatterns = [
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison_detail"),
     path("compare/<slug:slug>/share.png", views.comparison_share_image, name="comparison_share_image"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
-    path("consultation/", views.consultation, name="consultation"),
-    path("consultation/thanks/", views.consultation_thanks, name="consultation_thanks"),
+    path("consultation/", leads.consultation, name="consultation"),
+    path("consultation/thanks/", leads.consultation_thanks, name="consultation_thanks"),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

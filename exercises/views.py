@@ -1,5 +1,4 @@
 import hashlib
-import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -7,17 +6,16 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from . import services
 from .charts import muscle_chart
-from .forms import TOO_FAST, ConsultationForm
+from .leads.forms import ConsultationForm
 from .models import Comparison, Exercise, ExerciseMuscle, SlugRedirect
-from .page_cache import CACHE_ALIAS, GENERATION_KEY, public_page
+from .pagecache import CACHE_ALIAS, public_page
 from .seo import PageMeta, comparison_structured_data, exercise_structured_data, reading_minutes, share_image
 from .templatetags.articles import Citations
 
@@ -218,76 +216,6 @@ def web_manifest(request):
     return JsonResponse(manifest, content_type="application/manifest+json")
 
 
-def client_ip(request) -> str | None:
-    """The visitor's address, trusting only as many X-Forwarded-For hops as we have proxies."""
-    candidates = [request.META.get("REMOTE_ADDR", "")]
-    if settings.NUM_PROXIES:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            candidates.insert(0, forwarded[-settings.NUM_PROXIES])
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
-
-
-SENT_TOO_FAST = "That was quicker than we expected. Please check your answers and send the form again."
-RATE_LIMITED = (
-    "We have had several requests from your connection in the last hour, so this one was not sent. "
-    "Please try again later, or call the gym. Your answers are still here."
-)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@public_page
-def consultation(request):
-    if request.method != "POST":
-        form = ConsultationForm(source=request.path)
-        return render(request, "exercises/consultation_form.html", {"form": form})
-
-    form = ConsultationForm(request.POST)
-    ip_address = client_ip(request)
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if reason := form.spam_reason():
-        services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
-        if reason == TOO_FAST:
-            # A person with autofill can be this quick: show the form again, answers kept.
-            form.is_valid()
-            form.add_error(None, SENT_TOO_FAST)
-            return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
-        # Bots see the same page as people, so they learn nothing from it.
-        return redirect("exercises:consultation_thanks")
-    if not form.is_valid():
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
-    if not services.allow_consultation_from(ip_address):
-        form.add_error(None, RATE_LIMITED)
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=429)
-    data = form.cleaned_data
-    services.create_consultation_request(
-        name=data["name"],
-        email=data["email"],
-        phone=data["phone"],
-        goal=data["goal"],
-        preferred_contact=data["preferred_contact"],
-        best_time=data["best_time"],
-        message=data["message"],
-        consent_version=data["consent_version"],
-        calls_texts_consent=data["calls_texts_consent"],
-        source_path=data["source"],
-        ip_address=ip_address,
-        user_agent=user_agent,
-    )
-    return redirect("exercises:consultation_thanks")
-
-
-@require_safe
-@public_page
-def consultation_thanks(request):
-    return render(request, "exercises/consultation_thanks.html")
-
-
 @require_safe
 def healthz(request):
     """200 when the database and the shared caches answer, 503 naming what does not."""
@@ -298,7 +226,7 @@ def healthz(request):
     except Exception as error:
         problems.append(f"database: {type(error).__name__}: {error}")
     try:
-        caches[CACHE_ALIAS].get(GENERATION_KEY)
+        caches[CACHE_ALIAS].get("healthz")
     except Exception as error:
         problems.append(f"cache: {type(error).__name__}: {error}")
     if problems:

@@ -1,6 +1,6 @@
 """`make soak`: consultation posts under load, then a gunicorn worker killed mid-load.
 
-The site is served as `make bench` serves it (scripts/bench.py: gunicorn plus
+The site is served as `make bench` serves it (scripts/served.py: gunicorn plus
 the huey worker on a free 127.0.0.1 port, a throwaway copy of the data, the
 rate limit raised through DJANGO_CONSULTATION_RATE_LIMIT). Bounded in time,
 loopback only.
@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bench
+import served
 
 
 @dataclass
@@ -67,13 +67,13 @@ class Tally:
 
 
 def client(port: int, deadline: float, ahead: int, numbers, tally: Tally) -> None:
-    fill = bench.setting("CONSULTATION_MIN_FILL_SECONDS")
-    forms: collections.deque[bench.Form] = collections.deque()
+    fill = served.setting("CONSULTATION_MIN_FILL_SECONDS")
+    forms: collections.deque[served.Form] = collections.deque()
     while time.time() < deadline:
         while len(forms) < ahead and time.time() < deadline:
             try:
-                form = bench.open_form(port)
-            except bench.BadReply as error:
+                form = served.open_form(port)
+            except served.BadReply as error:
                 tally.record("GET", error.status)
                 continue
             except (OSError, http.client.HTTPException, RuntimeError) as error:
@@ -89,7 +89,7 @@ def client(port: int, deadline: float, ahead: int, numbers, tally: Tally) -> Non
         if time.time() >= deadline:
             break
         try:
-            reply = bench.post_form(port, form, next(numbers))
+            reply = served.post_form(port, form, next(numbers))
         except (OSError, http.client.HTTPException) as error:
             tally.fail("POST", error)
             continue
@@ -111,7 +111,7 @@ def load(port: int, clients: int, seconds: float, ahead: int) -> Tally:
     return tally
 
 
-def busy_worker(site: bench.Site, within: float = 2.0) -> tuple[int, str]:
+def busy_worker(site: served.Site, within: float = 2.0) -> tuple[int, str]:
     """A worker caught running (most likely mid-request), else any worker."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -163,7 +163,7 @@ def main() -> int:
         if not ok:
             failures.append(name)
 
-    with bench.Site("soak") as site:
+    with served.Site("soak") as site:
         port = site.port
         print(f"make soak: gunicorn (gunicorn.conf.py, {len(site.workers())} workers) + huey worker on {site.base}")
         for note in site.notes:
@@ -173,11 +173,11 @@ def main() -> int:
         print()
         print(
             f"== {options.clients} clients post for {options.seconds:.0f} s "
-            f"(each form waited {bench.setting('CONSULTATION_MIN_FILL_SECONDS')} s; {options.ahead} open per client)"
+            f"(each form waited {served.setting('CONSULTATION_MIN_FILL_SECONDS')} s; {options.ahead} open per client)"
         )
-        before = bench.stored_requests()
+        before = served.stored_requests()
         tally = load(port, options.clients, options.seconds, options.ahead)
-        rows = bench.stored_requests() - before
+        rows = served.stored_requests() - before
         report(tally, options.seconds, rows)
         fivexx = tally.count(lambda status: status >= 500)
         others = sum(n for status, n in tally.posts.items() if status != 302)
@@ -188,7 +188,7 @@ def main() -> int:
         print()
         print(f"== kill -9 one gunicorn worker mid-load ({options.clients} clients for {options.kill_seconds:.0f} s)")
         workers_before = sorted(site.workers())
-        before = bench.stored_requests()
+        before = served.stored_requests()
         killed = {}
 
         def kill_one() -> None:
@@ -201,7 +201,7 @@ def main() -> int:
         tally = load(port, options.clients, options.kill_seconds, options.ahead)
         timer.join()
         time.sleep(0.5)
-        rows = bench.stored_requests() - before
+        rows = served.stored_requests() - before
         workers_after = sorted(site.workers())
         after_kill = sum(1 for when in tally.accepted_at if when > killed["at"])
         respawned = [pid for pid in workers_after if pid not in workers_before]
@@ -225,12 +225,12 @@ def main() -> int:
             len(workers_after) == len(workers_before) and respawned and after_kill > 0,
             f"{len(workers_after)} workers, {after_kill} posts accepted after the kill",
         )
-        health = bench.get(port, "/healthz").status
+        health = served.get(port, "/healthz").status
         check("/healthz after the run", health == 200, str(health))
 
-        waited = bench.wait_for_worker(limit=60)
+        waited = served.wait_for_worker(limit=60)
         print(f"waited for the worker: {waited:.1f} s")
-        print(f"emails still owed: {bench.emails_owed()}; jobs left in the shared queue: {bench.queued_jobs()}")
+        print(f"emails still owed: {served.emails_owed()}; jobs left in the shared queue: {served.queued_jobs()}")
         if failures:
             site.keep = True
 

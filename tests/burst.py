@@ -20,7 +20,7 @@ def hammer_counter(database_url, start_at, hits, results):
     import django
 
     django.setup()
-    from exercises.services import count_hit
+    from exercises.leads.services import count_hit
 
     time.sleep(max(0, start_at - time.time()))
     results.put(sum(count_hit(key="burst", window_seconds=3600, limit=5) for _ in range(hits)))

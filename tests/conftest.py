@@ -43,9 +43,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """Each test's database starts over, so its cached pages must too."""
-    from exercises.page_cache import invalidate_pages
+    from exercises.pagecache import mark_stale
 
-    invalidate_pages()
+    mark_stale()
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ def valid_consultation(**overrides) -> dict:
     """A POST body a real visitor would send, with a form opened a minute ago."""
     from django.core import signing
 
-    from exercises.consent import CURRENT_VERSION
-    from exercises.forms import STARTED_SALT
+    from exercises.leads.consent import CURRENT_VERSION
+    from exercises.leads.forms import STARTED_SALT
 
     data = {
         "name": "Maria Lopez",

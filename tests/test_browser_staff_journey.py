@@ -11,13 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises.models import FAQ, Comparison, Status
-from exercises.page_cache import CACHE_ALIAS, GENERATION_KEY, PageCacheMiddleware
+from exercises.pagecache import is_cached
 from tests.conftest import make_exercise
 
 pytestmark = pytest.mark.browser
@@ -70,9 +69,7 @@ def watch_csp(page) -> list[str]:
 
 def cached(path: str) -> bool:
     """Whether the page cache holds this page for the current content."""
-    pages = caches[CACHE_ALIAS]
-    page = pages.get(PageCacheMiddleware._key(path))
-    return page is not None and page.generation == pages.get(GENERATION_KEY)
+    return is_cached(path)
 
 
 def answer_on_article(reader):

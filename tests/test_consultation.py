@@ -9,10 +9,10 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from exercises import consent
-from exercises.forms import STARTED_SALT
+from exercises.leads import consent
+from exercises.leads.delivery import build_email
+from exercises.leads.forms import STARTED_SALT
 from exercises.models import ConsultationRequest, Counter, Notification, NotificationStatus
-from exercises.services import build_email
 from tests import burst
 from tests.conftest import gunicorn, valid_consultation
 

@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from exercises.leads.delivery import Delivery, deliver_notification
+from exercises.leads.tasks import sweep_notifications
 from exercises.models import ConsultationRequest, Notification, NotificationStatus
-from exercises.services import Delivery, deliver_notification
-from exercises.tasks import sweep_notifications
 from tests.conftest import free_port, valid_consultation
 
 

@@ -8,8 +8,8 @@ from django.core import mail, signing
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from exercises import consent
-from exercises.forms import STARTED_SALT
+from exercises.leads import consent
+from exercises.leads.forms import STARTED_SALT
 from exercises.models import (
     BestTime,
     ConsultationGoal,

@@ -15,7 +15,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import consent, services
+from exercises.leads import consent, services
 from exercises.models import (
     Comparison,
     ConsultationGoal,

@@ -16,7 +16,7 @@ from PIL import Image
 from reversion.models import Version
 
 from exercises.models import FAQ, Comparison, Exercise, SlugRedirect, Status
-from exercises.page_cache import page_lifetime
+from exercises.pagecache.store import lifetime as page_lifetime
 from tests.conftest import make_comparison, make_exercise
 
 ARTICLE = "/compare/leg-press-vs-hip-thrust/"
@@ -121,7 +121,7 @@ def test_when_a_scheduled_comparison_goes_live_the_worker_has_its_page_ready(
 ):
     from huey.contrib.djhuey import HUEY
 
-    from exercises.tasks import refresh_pages_after_go_live
+    from exercises.tasks import refresh_public_pages
 
     HUEY.flush()
     comparison = glute_bridge_vs_hip_thrust
@@ -131,13 +131,13 @@ def test_when_a_scheduled_comparison_goes_live_the_worker_has_its_page_ready(
         with django_capture_on_commit_callbacks(execute=True):
             comparison.save()
 
-    booked = [task for task in HUEY.scheduled() if task.name == "refresh_pages_after_go_live"]
+    booked = [task for task in HUEY.scheduled() if task.name == "refresh_public_pages"]
     assert len(booked) == 1
     assert booked[0].eta == (comparison.published_at + timedelta(seconds=1)).replace(tzinfo=None)
 
     # Its moment comes: nobody saves anything, the worker runs the job.
     Comparison.objects.filter(pk=comparison.pk).update(published_at=timezone.now() - timedelta(seconds=1))
-    refresh_pages_after_go_live.call_local()
+    refresh_public_pages.call_local()
 
     with CaptureQueriesContext(connection) as queries:
         page = Client().get(comparison.get_absolute_url())

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from exercises.consent import CURRENT_VERSION
+from exercises.leads.consent import CURRENT_VERSION
 
 # Shipped content for every URL argument the site's routes take, by route name.
 URL_KWARGS = {
@@ -75,8 +75,8 @@ def every_model_has_a_row(content):
     """Rows for the models the shipped content does not fill, so every change page is opened."""
     from django.contrib.auth.models import Group, User
 
+    from exercises.leads.services import count_hit, create_consultation_request
     from exercises.models import Comparison, NotificationRecipient, SlugRedirect
-    from exercises.services import count_hit, create_consultation_request
 
     Group.objects.create(name="Coaches")
     User.objects.create_user("coach", password="not-used")

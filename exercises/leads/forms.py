@@ -1,3 +1,5 @@
+"""The consultation form, with its spam traps."""
+
 import re
 import time
 
@@ -15,21 +17,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
 
 
-# Forms served within this many seconds share one signed start time: signing
-# is most of what a cached page costs, and the token is no secret (it carries
-# only the time). The trap then allows a post at most this much sooner.
-STARTED_TOKEN_REUSE_SECONDS = 0.1
-_last_started: tuple[float, str] = (0.0, "")
-
-
-def new_started_token() -> str:
-    global _last_started
-    now = time.time()
-    signed_at, token = _last_started
-    if not 0 <= now - signed_at < STARTED_TOKEN_REUSE_SECONDS:
-        token = signing.dumps(now, salt=STARTED_SALT)
-        _last_started = (now, token)
-    return token
+def started_token(request=None) -> str:
+    """The form's signed start time, for the fill-time trap; each visitor's own (a page-cache hole)."""
+    return signing.dumps(time.time(), salt=STARTED_SALT)
 
 
 def seconds_since_started(token: str) -> float | None:
@@ -109,7 +99,6 @@ class ConsultationForm(forms.Form):
         self.calls_texts_wording = consent.CALLS_TEXTS_CONSENT_TEXT[version]
         self.fields["consent"].label = self.consent_wording
         self.fields["calls_texts_consent"].label = self.calls_texts_wording
-        self.initial.setdefault("started", new_started_token())
         self.initial.setdefault("consent_version", version)
         self.initial.setdefault("source", source)
 

@@ -1,0 +1,1 @@
+"""Leads: consultation requests, the emails each one owes, the counters behind the rate limit, and the inbox."""

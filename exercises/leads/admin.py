@@ -1,0 +1,173 @@
+"""The consultation inbox: requests, their emails, alert recipients and counters."""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from . import services
+from .exports import write_requests_csv
+from .models import (
+    ConsultationRequest,
+    Counter,
+    Notification,
+    NotificationKind,
+    NotificationRecipient,
+    NotificationStatus,
+    RequestStatus,
+)
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ("kind", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_action(status):
+    def action(modeladmin, request, queryset):
+        changed = services.set_request_status(queryset, status)
+        modeladmin.message_user(request, f"{changed} request(s) marked {RequestStatus(status).label.lower()}.")
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=f"Mark selected as {RequestStatus(status).label.lower()}")(action)
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "goal", "source", "age", "notification_state", "created_at")
+    list_display_links = ("name",)
+    list_filter = ("status", "goal", "source_comparison", "created_at", "archived", "preferred_contact")
+    search_fields = ("name", "email", "phone")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    change_list_template = "admin/exercises/consultationrequest/change_list.html"
+    consent_fields = (
+        "consent",
+        "consent_text",
+        "consent_version",
+        "consented_at",
+        "calls_texts_consent",
+        "calls_texts_consent_text",
+    )
+    origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
+    readonly_fields = ("created_at", *consent_fields, *origin_fields)
+    fieldsets = (
+        ("Inbox", {"fields": ("status", "archived", "staff_notes")}),
+        (
+            "Request",
+            {"fields": ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")},
+        ),
+        ("Consent (as the visitor gave it)", {"fields": consent_fields}),
+        ("Where it came from", {"fields": origin_fields}),
+    )
+    inlines = (NotificationInline,)
+    actions = (
+        _status_action(RequestStatus.CONTACTED),
+        _status_action(RequestStatus.BOOKED),
+        _status_action(RequestStatus.WON),
+        _status_action(RequestStatus.LOST),
+        _status_action(RequestStatus.SPAM),
+        "archive",
+        "export_csv",
+        "resend_emails",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source_comparison").prefetch_related("notifications")
+
+    def has_add_permission(self, request):
+        return False  # requests come from visitors only
+
+    def has_delete_permission(self, request, obj=None):
+        # Staff archive or mark lost; deleting a lead is a superuser's decision.
+        return request.user.is_superuser
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_filtered_view),
+                name="exercises_consultationrequest_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="source", ordering="source_path")
+    def source(self, obj):
+        return obj.source_comparison.title if obj.source_comparison else (obj.source_path or "—")
+
+    @admin.display(description="age", ordering="created_at")
+    def age(self, obj):
+        return timesince(obj.created_at, depth=1)
+
+    @admin.display(description="emails")
+    def notification_state(self, obj):
+        parts = []
+        for notification in obj.notifications.all():
+            label = "staff" if notification.kind == NotificationKind.STAFF else "reply"
+            state = notification.get_status_display().lower()
+            if notification.status == NotificationStatus.FAILING:
+                state = f"failing ×{notification.attempts}: {notification.last_error[:80]}"
+            parts.append(f"{label}: {state}")
+        return "; ".join(parts) or "—"
+
+    @admin.action(description="Archive selected")
+    def archive(self, request, queryset):
+        self.message_user(request, f"{services.archive_requests(queryset)} request(s) archived.")
+
+    @admin.action(description="Resend both emails for selected")
+    def resend_emails(self, request, queryset):
+        count = services.resend_notifications(queryset)
+        self.message_user(request, f"{count} email(s) queued to send again.")
+
+    @admin.action(description="Export selected to CSV")
+    def export_csv(self, request, queryset):
+        return self._csv_response(queryset)
+
+    def export_filtered_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # Same as the list itself does with a filter it cannot apply.
+            return HttpResponseRedirect(reverse("admin:exercises_consultationrequest_changelist") + "?e=1")
+        return self._csv_response(changelist.get_queryset(request))
+
+    def _csv_response(self, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="consultation-requests-{stamp}.csv"'
+        write_requests_csv(queryset.select_related("source_comparison"), response)
+        return response
+
+
+@admin.register(NotificationRecipient)
+class NotificationRecipientAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "active")
+    list_editable = ("active",)
+    search_fields = ("email", "name")
+
+
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    """Read-only: rate-limit windows and the daily spam tally."""
+
+    list_display = ("key", "window_start", "hits")
+    list_filter = ("window_start",)
+    search_fields = ("key",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,93 @@
+"""Sending one owed email and recording how it went on its outbox row."""
+
+import enum
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Notification, NotificationKind, NotificationRecipient, NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+
+class Delivery(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # already sent, not yet due, or another worker holds it
+
+
+def retry_delay(attempts: int) -> timedelta:
+    delays = settings.CONSULTATION_RETRY_DELAYS
+    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+
+
+def staff_recipients() -> list[str]:
+    extra = NotificationRecipient.objects.filter(active=True).values_list("email", flat=True)
+    return sorted({*settings.CONSULTATION_RECIPIENTS, *extra})
+
+
+def build_email(notification: Notification) -> EmailMessage:
+    request = notification.request
+    context = {
+        "request": request,
+        "gym_name": settings.GYM_NAME,
+        "site_url": settings.SITE_URL,
+        "admin_url": settings.SITE_URL + reverse("admin:exercises_consultationrequest_change", args=[request.pk]),
+    }
+    if notification.kind == NotificationKind.STAFF:
+        # The visitor's name goes into a header: strip anything that could start a new one.
+        safe_name = " ".join(request.name.split())
+        return EmailMessage(
+            subject=f"New consultation request: {safe_name}",
+            body=render_to_string("emails/consultation_staff.txt", context),
+            to=staff_recipients(),
+            reply_to=[request.email],
+        )
+    return EmailMessage(
+        subject=f"Your free consultation with {settings.GYM_NAME}",
+        body=render_to_string("emails/consultation_auto_reply.txt", context),
+        to=[request.email],
+    )
+
+
+def deliver_notification(notification_id: int) -> Delivery:
+    """Send one owed email if it is due, recording the outcome on its row."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.CONSULTATION_SEND_LEASE_SECONDS)
+    claimed = Notification.objects.due(now).filter(pk=notification_id).update(lease_until=lease)
+    if not claimed:
+        return Delivery.SKIPPED
+    notification = Notification.objects.select_related("request").get(pk=notification_id)
+    notification.attempts += 1
+    try:
+        message = build_email(notification)
+        if not message.to:
+            raise ValueError("No staff recipients: set DJANGO_CONSULTATION_RECIPIENTS or add one in the admin.")
+        message.send()
+    except Exception as error:
+        notification.status = NotificationStatus.FAILING
+        notification.last_error = f"{type(error).__name__}: {error}"[:1000]
+        notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
+        notification.lease_until = None
+        notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "lease_until"])
+        logger.warning(
+            "email failed id=%s kind=%s attempt=%s retry_at=%s error=%s",
+            notification.pk,
+            notification.kind,
+            notification.attempts,
+            notification.next_attempt_at.isoformat(),
+            notification.last_error,
+        )
+        return Delivery.FAILED
+    notification.status = NotificationStatus.SENT
+    notification.sent_at = timezone.now()
+    notification.last_error = ""
+    notification.lease_until = None
+    notification.save(update_fields=["status", "attempts", "last_error", "sent_at", "lease_until"])
+    logger.info("email sent id=%s kind=%s attempt=%s", notification.pk, notification.kind, notification.attempts)
+    return Delivery.SENT

@@ -1,0 +1,155 @@
+"""Lead actions that write: storing a request and queueing its emails, counting hits, the inbox's bulk actions."""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from ..models import Comparison
+from . import consent
+from .models import (
+    ConsultationRequest,
+    Counter,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from .tasks import send_notification
+
+logger = logging.getLogger(__name__)
+
+
+# --- Counters: rate limits and spam tallies --------------------------------
+
+
+def _window_start(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def count_hit(*, key: str, window_seconds: int, limit: int | None = None) -> bool:
+    """Count one hit in the current window; False when the limit was already reached.
+
+    The conditional UPDATE is the whole trick: it is atomic in SQLite and in
+    PostgreSQL, so the limit holds exactly across processes and instances.
+    """
+    start = _window_start(timezone.now(), window_seconds)
+    rows = Counter.objects.filter(key=key, window_start=start)
+    if limit is not None:
+        rows = rows.filter(hits__lt=limit)
+    for _attempt in range(2):
+        if rows.update(hits=F("hits") + 1):
+            return True
+        if limit is not None and limit < 1:
+            return False
+        try:
+            with transaction.atomic():
+                Counter.objects.create(key=key, window_start=start, hits=1)
+            return True
+        except IntegrityError:
+            continue  # the window's row exists (full, or just made by another worker)
+    return False
+
+
+def allow_consultation_from(ip_address: str | None) -> bool:
+    return count_hit(
+        key=f"consultation:{ip_address or 'unknown'}",
+        window_seconds=settings.CONSULTATION_RATE_LIMIT_WINDOW,
+        limit=settings.CONSULTATION_RATE_LIMIT,
+    )
+
+
+def record_spam(*, reason: str, ip_address: str | None, user_agent: str) -> None:
+    count_hit(key=f"spam:{reason}", window_seconds=24 * 3600)
+    logger.warning("consultation spam rejected reason=%s ip=%s ua=%r", reason, ip_address, user_agent[:120])
+
+
+# --- Consultation requests --------------------------------------------------
+
+
+def comparison_for_path(path: str) -> Comparison | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.view_name != "exercises:comparison_detail":
+        return None
+    return Comparison.objects.filter(slug=match.kwargs["slug"]).first()
+
+
+def create_consultation_request(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    goal: str,
+    preferred_contact: str,
+    best_time: str,
+    message: str,
+    consent_version: str,
+    calls_texts_consent: bool,
+    source_path: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> ConsultationRequest:
+    """Store the lead and the emails it owes in one transaction, then hand the emails to the worker."""
+    now = timezone.now()
+    with transaction.atomic():
+        request = ConsultationRequest.objects.create(
+            name=name,
+            email=email,
+            phone=phone,
+            goal=goal,
+            preferred_contact=preferred_contact,
+            best_time=best_time,
+            message=message,
+            consent=True,
+            consent_text=consent.CONSENT_TEXT[consent_version],
+            consent_version=consent_version,
+            calls_texts_consent=calls_texts_consent,
+            calls_texts_consent_text=consent.CALLS_TEXTS_CONSENT_TEXT[consent_version] if calls_texts_consent else "",
+            consented_at=now,
+            source_path=source_path[:200],
+            source_comparison=comparison_for_path(source_path) if source_path else None,
+            ip_address=ip_address,
+            user_agent=user_agent[:400],
+            created_at=now,
+        )
+        notifications = Notification.objects.bulk_create(
+            [Notification(request=request, kind=kind, next_attempt_at=now) for kind in NotificationKind.values]
+        )
+        ids = [notification.pk for notification in notifications]
+        transaction.on_commit(lambda: queue_notifications(ids))
+    logger.info("consultation request stored id=%s source=%s", request.pk, request.source_path or "-")
+    return request
+
+
+def queue_notifications(notification_ids: Iterable[int]) -> None:
+    for notification_id in notification_ids:
+        try:
+            send_notification(notification_id)
+        except Exception:
+            # The row is already stored; the worker's sweep sends it.
+            logger.exception("could not queue notification id=%s; the sweep will send it", notification_id)
+
+
+def resend_notifications(requests: Iterable[ConsultationRequest]) -> int:
+    ids = list(Notification.objects.filter(request__in=list(requests)).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        status=NotificationStatus.PENDING, next_attempt_at=timezone.now(), lease_until=None
+    )
+    transaction.on_commit(lambda: queue_notifications(ids))
+    return len(ids)
+
+
+def set_request_status(requests: Iterable[ConsultationRequest], status: str) -> int:
+    return ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(status=status)
+
+
+def archive_requests(requests: Iterable[ConsultationRequest]) -> int:
+    return ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(archived=True)

@@ -1,0 +1,22 @@
+"""What the page cache is told about the site: which pages are public, and when content goes live by itself."""
+
+from datetime import datetime
+
+from django.urls import reverse
+
+from .models import Comparison, Exercise
+
+
+def public_paths() -> list[str]:
+    """Every public page, the most visited first."""
+    paths = [reverse("exercises:home")]
+    paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
+    paths += [item.get_absolute_url() for item in Exercise.objects.published()]
+    names = ["consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
+    return paths + [reverse(f"exercises:{name}") for name in names]
+
+
+def next_go_live() -> datetime | None:
+    """When the next scheduled comparison or exercise goes live, or None."""
+    upcoming = [when for when in (Comparison.objects.next_publication(), Exercise.objects.next_publication()) if when]
+    return min(upcoming, default=None)
