@@ -33,9 +33,11 @@ setup: deps .env
 	$(HONCHO) run $(PY) manage.py load_initial_data
 	$(HONCHO) run $(PY) manage.py ensure_admin
 
+# Ctrl-C stops both processes; that is how a run ends, so it ends with status 0, not as an error.
 run: setup
 	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/). Ctrl-C stops everything."
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(HONCHO) start
+	@trap 'echo Stopped.; exit 0' INT TERM; PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(HONCHO) start --no-prefix; status=$$?; \
+	  case $$status in 130|143) echo "Stopped.";; *) exit $$status;; esac
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -13,9 +13,15 @@ import dj_database_url
 import dj_email_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from config.log_format import line_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# Every command reads .env, as `make run` does, so each one in the README works as written; a variable
+# already in the environment wins. DJANGO_ENV_FILE names another file (the tests name none).
+load_dotenv(os.environ.get("DJANGO_ENV_FILE") or BASE_DIR / ".env", override=False)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -287,27 +293,20 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", SECURE_SSL_REDIRECT)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# --- Logging: one line per event on stdout ---------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
-        # Sends nothing unless ADMINS is set.
-        "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
-            "level": "ERROR",
-            "filters": ["require_debug_false"],
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {
+# --- Logging: one line per event on stdout, in UTC ---------------------------
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+LOGGING = line_logging(
+    level=LOG_LEVEL,
+    loggers={
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
-        # The huey consumer prints its own lines; don't print them twice.
-        "huey": {"handlers": [], "level": "INFO", "propagate": False},
+        # The job worker notes every periodic job it runs, every minute; that shows only at DEBUG.
+        "huey": {"handlers": ["stdout"], "level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING", "propagate": False},
     },
+)
+LOGGING["filters"] = {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}}
+# Sends nothing unless ADMINS is set.
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
 }

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# The tests read no .env: a developer's own settings must not change what they prove.
+os.environ.setdefault("DJANGO_ENV_FILE", os.devnull)
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 # Cached pages of this test run stay out of var/; subprocesses get their own.

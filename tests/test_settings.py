@@ -7,7 +7,8 @@ import sys
 
 from tests.conftest import PROJECT_DIR
 
-CLEAN_ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+# No .env either: what a developer keeps there must not change what these prove.
+CLEAN_ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), "DJANGO_ENV_FILE": os.devnull}
 
 
 def manage(*args, **env):
@@ -65,3 +66,17 @@ def test_without_a_mail_server_emails_are_printed():
     )
 
     assert result.stdout.strip().endswith("console.EmailBackend")
+
+
+def test_every_command_reads_the_env_file_and_the_real_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\nDJANGO_ALLOWED_HOSTS=from-the-file.example\n"
+        "SITE_URL=https://from-the-file.example\n"
+    )
+    code = "from django.conf import settings as s; print(s.ALLOWED_HOSTS, s.SITE_URL)"
+
+    result = manage("shell", "-c", code, DJANGO_ENV_FILE=str(env_file), SITE_URL="https://from-the-environment.example")
+
+    assert result.returncode == 0, result.stderr
+    assert "['from-the-file.example'] https://from-the-environment.example" in result.stdout
