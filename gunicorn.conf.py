@@ -3,7 +3,7 @@
 import multiprocessing
 import os
 
-from config.log_format import line_logging
+from config.logs import line_logging
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

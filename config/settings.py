@@ -15,7 +15,7 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from config.log_format import line_logging
+from config.logs import line_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -242,6 +242,8 @@ CONSULTATION_RECIPIENTS = env_list("DJANGO_CONSULTATION_RECIPIENTS")
 CONSULTATION_RATE_LIMIT = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT", "5"))
 CONSULTATION_RATE_LIMIT_WINDOW = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT_WINDOW", "3600"))
 CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("DJANGO_CONSULTATION_MIN_FILL_SECONDS", "3"))
+# A form's start time is accepted for a day; an older one (or one copied and replayed) is asked again.
+CONSULTATION_FORM_MAX_AGE_SECONDS = 24 * 3600
 # Back-off between attempts: 1 min, 5 min, 30 min, 2 h, then every 6 h until sent.
 CONSULTATION_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
 # Longer than any one SMTP conversation can take (EMAIL_TIMEOUT per socket call).
@@ -299,14 +301,18 @@ LOGGING = line_logging(
     level=LOG_LEVEL,
     loggers={
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
+        # A bad Host header, too many fields and the like: a stranger's doing, logged and never mailed.
+        "django.security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         # The job worker notes every periodic job it runs, every minute; that shows only at DEBUG.
         "huey": {"handlers": ["stdout"], "level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING", "propagate": False},
     },
 )
-LOGGING["filters"] = {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}}
+LOGGING["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
 # Sends nothing unless ADMINS is set.
 LOGGING["handlers"]["mail_admins"] = {
     "class": "django.utils.log.AdminEmailHandler",
     "level": "ERROR",
     "filters": ["require_debug_false"],
 }
+if EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    LOGGING["handlers"]["mail_admins"]["email_backend"] = "config.logs.ErrorMailBackend"

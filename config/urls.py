@@ -19,3 +19,10 @@ urlpatterns = [
     path("markdownx/upload/", markdownx_upload_disabled, name="markdownx_upload"),
     path("", include("exercises.urls")),
 ]
+
+# Django's own error handlers read the request body for a CSRF check, so a body Django refused once
+# would fail again inside them (a 500 instead of a 400).
+handler400 = "exercises.errors.bad_request"
+handler403 = "exercises.errors.permission_denied"
+handler404 = "exercises.errors.page_not_found"
+handler500 = "exercises.errors.server_error"

@@ -337,3 +337,65 @@ def test_forwarded_address_is_used_only_behind_a_configured_proxy_and_only_if_va
 def test_consultation_page_links_exist(client):
     assert client.get(reverse("exercises:consultation")).status_code == 200
     assert client.get(reverse("exercises:consultation_thanks")).status_code == 200
+
+
+# --- What the outside attack found -----------------------------------------------------
+
+LINE_BREAKERS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("character", LINE_BREAKERS)
+@pytest.mark.parametrize("field", ["name", "email", "phone"])
+def test_no_single_line_field_takes_a_character_that_breaks_a_mail_header(post, field, character):
+    value = {"name": "Eve", "email": "eve@example.com", "phone": "512-555-0134"}[field]
+    value = value[:2] + character + value[2:]
+
+    response = post(valid_consultation(**{field: value}))
+
+    assert response.status_code == 400
+    assert f"id_{field}" in error_summary_links(response)
+    assert not ConsultationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "address", ['"a\x0bb"@example.com', '"eve\x0bBcc:\\ victim@evil.example"@example.com', '"eve"@example.com']
+)
+def test_an_email_address_in_quotation_marks_is_refused_in_plain_words(post, address):
+    response = post(valid_consultation(email=address))
+
+    assert response.status_code == 400
+    assert "without quotation marks" in html.unescape(response.content.decode())
+    assert not ConsultationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_form_left_open_for_more_than_a_day_is_asked_again_with_the_answers_kept(post):
+    from django.core import signing
+
+    from exercises.leads.forms import STARTED_SALT
+
+    day_old = signing.dumps(time.time() - 25 * 3600, salt=STARTED_SALT)
+    response = post(valid_consultation(started=day_old, email="late@example.com"))
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "open for more than a day" in page
+    assert 'value="late@example.com"' in page
+    assert not ConsultationRequest.objects.exists()
+    fresh = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    assert fresh != day_old
+
+    time.sleep(0.3)  # the minimum fill time of the test settings
+    assert post(valid_consultation(started=fresh, email="late@example.com")).status_code == 302
+    assert ConsultationRequest.objects.filter(email="late@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_ipv6_visitors_are_counted_per_64_block(post, settings):
+    settings.CONSULTATION_RATE_LIMIT = 5
+    answers = [post(valid_consultation(), REMOTE_ADDR=f"2001:db8:1:2::{number:x}").status_code for number in range(20)]
+
+    assert answers.count(302) == 5
+    assert post(valid_consultation(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302  # another home

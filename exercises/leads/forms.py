@@ -13,7 +13,8 @@ from .models import BestTime, ConsultationGoal, ContactMethod
 STARTED_SALT = "consultation-form-started"
 # Autofill can beat the fill-time trap, so a fast post is asked again, not dropped.
 TOO_FAST = "too_fast"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters (C0 and C1) and Unicode's line and paragraph separators: each can break a mail header.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
 
 
@@ -123,8 +124,19 @@ class ConsultationForm(forms.Form):
             return TOO_FAST
         return None
 
+    def is_stale(self) -> bool:
+        """Open for longer than a visitor would keep a form: the start time is refused, the answers are not."""
+        age = seconds_since_started(self.data.get("started", ""))
+        return age is not None and age > settings.CONSULTATION_FORM_MAX_AGE_SECONDS
+
     def clean_name(self):
         return single_line(self.cleaned_data["name"]).strip()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if '"' in email:
+            raise forms.ValidationError("Enter your email address without quotation marks, like name@example.com.")
+        return single_line(email)
 
     def clean_phone(self):
         phone = single_line(self.cleaned_data["phone"]).strip()

@@ -1,5 +1,6 @@
 """Lead actions that write: storing a request and queueing its emails, counting hits, the inbox's bulk actions."""
 
+import ipaddress
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -56,9 +57,16 @@ def count_hit(*, key: str, window_seconds: int, limit: int | None = None) -> boo
     return False
 
 
+def rate_limit_key(ip_address: str | None) -> str:
+    """Who a request counts against: its IPv4 address, or its IPv6 /64 (one home or phone hands out many)."""
+    if ip_address and ipaddress.ip_address(ip_address).version == 6:
+        return f"consultation:{ipaddress.ip_network(f'{ip_address}/64', strict=False)}"
+    return f"consultation:{ip_address or 'unknown'}"
+
+
 def allow_consultation_from(ip_address: str | None) -> bool:
     return count_hit(
-        key=f"consultation:{ip_address or 'unknown'}",
+        key=rate_limit_key(ip_address),
         window_seconds=settings.CONSULTATION_RATE_LIMIT_WINDOW,
         limit=settings.CONSULTATION_RATE_LIMIT,
     )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..pagecache import public_page
 from . import services
-from .forms import TOO_FAST, ConsultationForm
+from .forms import TOO_FAST, ConsultationForm, started_token
 
 
 def client_ip(request) -> str | None:
@@ -27,6 +27,7 @@ def client_ip(request) -> str | None:
 
 
 SENT_TOO_FAST = "That was quicker than we expected. Please check your answers and send the form again."
+SENT_STALE = "This form was open for more than a day. Please check your answers and send it again."
 RATE_LIMITED = (
     "We have had several requests from your connection in the last hour, so this one was not sent. "
     "Please try again later, or call the gym. Your answers are still here."
@@ -43,6 +44,13 @@ def consultation(request):
     form = ConsultationForm(request.POST)
     ip_address = client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
+    if form.is_stale():
+        # Open for more than a day (or a start time someone kept): asked again with a fresh one, answers kept.
+        form.data = form.data.copy()
+        form.data["started"] = started_token()
+        form.is_valid()
+        form.add_error(None, SENT_STALE)
+        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
     if reason := form.spam_reason():
         services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
         if reason == TOO_FAST:
