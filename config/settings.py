@@ -242,6 +242,8 @@ CONSULTATION_RECIPIENTS = env_list("DJANGO_CONSULTATION_RECIPIENTS")
 CONSULTATION_RATE_LIMIT = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT", "5"))
 CONSULTATION_RATE_LIMIT_WINDOW = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT_WINDOW", "3600"))
 CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("DJANGO_CONSULTATION_MIN_FILL_SECONDS", "3"))
+# Leads older than this lose their personal data (a daily job); the counts stay.
+LEAD_RETENTION_DAYS = int(os.environ.get("DJANGO_LEAD_RETENTION_DAYS", "730"))
 # A form's start time is accepted for a day; an older one (or one copied and replayed) is asked again.
 CONSULTATION_FORM_MAX_AGE_SECONDS = 24 * 3600
 # Back-off between attempts: 1 min, 5 min, 30 min, 2 h, then every 6 h until sent.

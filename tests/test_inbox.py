@@ -541,3 +541,127 @@ class CsvExportTests(InboxTestCase):
         # The selected-rows action escapes the same way.
         selected = read_csv(self.client.post(CHANGELIST, {"action": "export_csv", "_selected_action": [eve.pk]}))
         self.assertEqual([r["Name"] for r in selected], ["'" + hyperlink])
+
+
+# --- Emails that can never be sent, erasure and retention, auto-reply limits ------------------------------
+
+import smtplib  # noqa: E402
+
+import pytest  # noqa: E402
+from django.contrib.admin.models import LogEntry  # noqa: E402
+
+from exercises.leads import privacy  # noqa: E402
+from exercises.leads.delivery import Delivery, deliver_notification  # noqa: E402
+from exercises.leads.tasks import erase_expired_requests, sweep_notifications  # noqa: E402
+
+
+class RefuseVisitorsBackend(LocmemBackend):
+    """A mail server that refuses the visitor's address for good (550), as for a typo'd domain."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to[0].endswith("@exmaple.con"):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"5.1.1 No such user")})
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db
+@override_settings(EMAIL_BACKEND="tests.test_inbox.RefuseVisitorsBackend")
+def test_an_email_that_can_never_be_sent_stops_and_staff_are_told_once(
+    admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        typo = new_lead(name="Tia Typo", email="tia@exmaple.con")
+    reply = typo.notifications.get(kind=NotificationKind.AUTO_REPLY)
+
+    assert reply.status == NotificationStatus.FAILED
+    assert "550" in reply.last_error
+    assert deliver_notification(reply.pk) is Delivery.SKIPPED  # never tried again
+    assert sweep_notifications.call_local() == 0
+    home = admin_client.get("/admin/").content.decode()
+    assert "Emails that could not be sent" in home and "Tia Typo" in home
+    assert (
+        "cannot be sent: SMTPRecipientsRefused"
+        in admin_client.get(reverse("admin:exercises_consultationrequest_changelist")).content.decode()
+    )
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_lead(name="Next Visitor", email="next@example.com")
+    alert = next(message for message in mail.outbox if message.to == ["coaches@example.com"])
+    assert "could not be sent and will not be tried again" in alert.body
+    assert "Tia Typo" in alert.body and "550" in alert.body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_lead(name="Third Visitor", email="third@example.com")
+    alert = next(message for message in mail.outbox if message.to == ["coaches@example.com"])
+    assert "Tia Typo" not in alert.body  # told once
+    assert "Emails that could not be sent" not in admin_client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_erase_a_visitors_personal_data_after_confirming(admin_client, admin_user):
+    lead = new_lead(name="Ana Ruiz", email="ana@example.com", phone="512-555-0134", message="My knee.")
+    other = new_lead(name="Ben Cho", email="ben@example.com")
+    changelist = reverse("admin:exercises_consultationrequest_changelist")
+    action = {"action": "erase_personal_data", "_selected_action": [lead.pk]}
+
+    confirm = admin_client.post(changelist, action)
+    assert confirm.status_code == 200
+    assert "It cannot be undone" in confirm.content.decode()
+    lead.refresh_from_db()
+    assert lead.name == "Ana Ruiz"  # nothing happens before the confirmation
+
+    admin_client.post(changelist, {**action, "confirmed": "yes"})
+
+    lead.refresh_from_db()
+    assert (lead.name, lead.email, lead.phone, lead.message, lead.ip_address, lead.user_agent) == (
+        "",
+        "",
+        "",
+        "",
+        None,
+        "",
+    )
+    assert (lead.goal, lead.source_path, lead.status) == ("glutes", "/consultation/", RequestStatus.NEW)
+    assert lead.erased_by == admin_user.get_username() and lead.erased_at is not None
+    entry = LogEntry.objects.get(object_id=str(lead.pk))
+    assert entry.user == admin_user and "Erased personal data" in entry.get_change_message()
+    assert ConsultationRequest.objects.count() == 2  # the counts stay true
+    other.refresh_from_db()
+    assert other.name == "Ben Cho"
+    assert admin_client.get(change_url(lead)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_leads_older_than_the_retention_period_are_erased_by_the_daily_job(settings):
+    settings.LEAD_RETENTION_DAYS = 730
+    old = new_lead(name="Old Lead", email="old@example.com", age=timedelta(days=731))
+    recent = new_lead(name="Recent Lead", email="recent@example.com", age=timedelta(days=700))
+
+    assert erase_expired_requests.call_local() == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.name == "" and old.erased_by == "retention: older than 730 days"
+    assert recent.name == "Recent Lead"
+    assert privacy.erase_expired_requests() == 0  # nothing twice
+
+
+@pytest.mark.django_db
+def test_one_address_gets_at_most_one_auto_reply_a_day_and_staff_hear_of_every_lead(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = new_lead(name="Visit evil.example now", email="target@example.com")
+        second = new_lead(name="Again", email="Target@Example.com")
+
+    replies = [message for message in mail.outbox if message.to != ["coaches@example.com"]]
+    alerts = [message for message in mail.outbox if message.to == ["coaches@example.com"]]
+    assert len(replies) == 1
+    assert "evil.example" not in replies[0].body  # no text the visitor typed
+    assert len(alerts) == 2
+    assert "No auto-reply was sent" in alerts[1].body
+    assert ConsultationRequest.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert Notification.objects.filter(request=second, kind=NotificationKind.AUTO_REPLY).count() == 0

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from . import services
+from . import privacy, services
 from .exports import write_requests_csv
 from .models import (
     ConsultationRequest,
@@ -59,7 +60,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "calls_texts_consent_text",
     )
     origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
-    readonly_fields = ("created_at", *consent_fields, *origin_fields)
+    readonly_fields = ("created_at", "erased_at", "erased_by", *consent_fields, *origin_fields)
     fieldsets = (
         ("Inbox", {"fields": ("status", "archived", "staff_notes")}),
         (
@@ -68,6 +69,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         ),
         ("Consent (as the visitor gave it)", {"fields": consent_fields}),
         ("Where it came from", {"fields": origin_fields}),
+        ("Erasure", {"fields": ("erased_at", "erased_by")}),
     )
     inlines = (NotificationInline,)
     actions = (
@@ -79,6 +81,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "archive",
         "export_csv",
         "resend_emails",
+        "erase_personal_data",
     )
 
     def get_queryset(self, request):
@@ -117,6 +120,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             state = notification.get_status_display().lower()
             if notification.status == NotificationStatus.FAILING:
                 state = f"failing ×{notification.attempts}: {notification.last_error[:80]}"
+            elif notification.status == NotificationStatus.FAILED:
+                state = f"cannot be sent: {notification.last_error[:80]}"
             parts.append(f"{label}: {state}")
         return "; ".join(parts) or "—"
 
@@ -128,6 +133,20 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def resend_emails(self, request, queryset):
         count = services.resend_notifications(queryset)
         self.message_user(request, f"{count} email(s) queued to send again.")
+
+    @admin.action(description="Erase personal data of selected")
+    def erase_personal_data(self, request, queryset):
+        """Asks first: an erased name or address cannot be brought back."""
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/exercises/consultationrequest/erase_confirmation.html",
+                {**self.admin_site.each_context(request), "title": "Erase personal data?", "requests": queryset},
+            )
+        erased = privacy.erase_personal_data(queryset, by=request.user.get_username())
+        for lead in erased:
+            self.log_change(request, lead, "Erased personal data (name, email, phone, message, IP, browser, notes).")
+        self.message_user(request, f"Personal data of {len(erased)} request(s) erased.")
 
     @admin.action(description="Export selected to CSV")
     def export_csv(self, request, queryset):

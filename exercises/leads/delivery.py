@@ -2,23 +2,47 @@
 
 import enum
 import logging
+import smtplib
 from datetime import timedelta
+from email.errors import HeaderParseError
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Notification, NotificationKind, NotificationRecipient, NotificationStatus
+from .models import ConsultationRequest, Notification, NotificationKind, NotificationRecipient, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
 
 class Delivery(enum.Enum):
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # tried again later
+    GAVE_UP = "gave_up"  # can never be sent as it stands
     SKIPPED = "skipped"  # already sent, not yet due, or another worker holds it
+
+
+class NoRecipients(Exception):
+    """Nobody to alert yet; staff can add someone, so it is tried again."""
+
+
+def is_permanent(error: Exception) -> bool:
+    """An email that can never go out as it stands: a header that cannot be written, or the server's 5xx."""
+    if isinstance(error, HeaderParseError | BadHeaderError | UnicodeError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def unannounced_failures(*, besides: ConsultationRequest):
+    return (
+        Notification.objects.filter(status=NotificationStatus.FAILED, failure_announced_at__isnull=True)
+        .exclude(request=besides)
+        .select_related("request")
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -31,13 +55,22 @@ def staff_recipients() -> list[str]:
     return sorted({*settings.CONSULTATION_RECIPIENTS, *extra})
 
 
-def build_email(notification: Notification) -> EmailMessage:
+def build_email(notification: Notification, *, undelivered=()) -> EmailMessage:
+    """The email a row owes; a staff alert also lists earlier emails that could not be sent (undelivered)."""
     request = notification.request
     context = {
         "request": request,
         "gym_name": settings.GYM_NAME,
         "site_url": settings.SITE_URL,
         "admin_url": settings.SITE_URL + reverse("admin:exercises_consultationrequest_change", args=[request.pk]),
+        "auto_reply": request.notifications.filter(kind=NotificationKind.AUTO_REPLY).exists(),
+        "undelivered": [
+            (
+                failure,
+                settings.SITE_URL + reverse("admin:exercises_consultationrequest_change", args=[failure.request_id]),
+            )
+            for failure in undelivered
+        ],
     }
     if notification.kind == NotificationKind.STAFF:
         # The visitor's name goes into a header: strip anything that could start a new one.
@@ -64,16 +97,29 @@ def deliver_notification(notification_id: int) -> Delivery:
         return Delivery.SKIPPED
     notification = Notification.objects.select_related("request").get(pk=notification_id)
     notification.attempts += 1
+    undelivered = []
+    if notification.kind == NotificationKind.STAFF:
+        undelivered = list(unannounced_failures(besides=notification.request))
     try:
-        message = build_email(notification)
+        message = build_email(notification, undelivered=undelivered)
         if not message.to:
-            raise ValueError("No staff recipients: set DJANGO_CONSULTATION_RECIPIENTS or add one in the admin.")
+            raise NoRecipients("No staff recipients: set DJANGO_CONSULTATION_RECIPIENTS or add one in the admin.")
         message.send()
     except Exception as error:
-        notification.status = NotificationStatus.FAILING
         notification.last_error = f"{type(error).__name__}: {error}"[:1000]
-        notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
         notification.lease_until = None
+        if is_permanent(error):
+            notification.status = NotificationStatus.FAILED
+            notification.save(update_fields=["status", "attempts", "last_error", "lease_until"])
+            logger.error(
+                "email cannot be sent id=%s kind=%s; not retried: %s",
+                notification.pk,
+                notification.kind,
+                notification.last_error,
+            )
+            return Delivery.GAVE_UP
+        notification.status = NotificationStatus.FAILING
+        notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
         notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "lease_until"])
         logger.warning(
             "email failed id=%s kind=%s attempt=%s retry_at=%s error=%s",
@@ -89,5 +135,8 @@ def deliver_notification(notification_id: int) -> Delivery:
     notification.last_error = ""
     notification.lease_until = None
     notification.save(update_fields=["status", "attempts", "last_error", "sent_at", "lease_until"])
+    Notification.objects.filter(pk__in=[failure.pk for failure in undelivered]).update(
+        failure_announced_at=notification.sent_at
+    )
     logger.info("email sent id=%s kind=%s attempt=%s", notification.pk, notification.kind, notification.attempts)
     return Delivery.SENT

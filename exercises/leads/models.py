@@ -65,6 +65,8 @@ class ConsultationRequest(models.Model):
     status = models.CharField(max_length=10, choices=RequestStatus, default=RequestStatus.NEW, db_index=True)
     archived = models.BooleanField(default=False, db_index=True)
     staff_notes = models.TextField(blank=True)
+    erased_at = models.DateTimeField("personal data erased", null=True, blank=True)
+    erased_by = models.CharField("erased by", max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,13 +77,15 @@ class ConsultationRequest(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="consultation_requires_consent"),
             models.CheckConstraint(
-                condition=Q(preferred_contact=ContactMethod.EMAIL) | ~Q(phone=""),
+                condition=Q(preferred_contact=ContactMethod.EMAIL) | ~Q(phone="") | Q(erased_at__isnull=False),
                 name="consultation_phone_for_calls_and_texts",
                 violation_error_message="A phone number is needed to call or text.",
             ),
         ]
 
     def __str__(self):
+        if self.erased_at:
+            return f"Request of {self.created_at:%Y-%m-%d} (personal data erased)"
         return f"{self.name} <{self.email}>"
 
 
@@ -94,12 +98,13 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILING = "failing", "Failing"
+    FAILED = "failed", "Failed: cannot be sent"
 
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
         now = now or timezone.now()
-        return self.exclude(status=NotificationStatus.SENT).filter(
+        return self.exclude(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED]).filter(
             Q(next_attempt_at__lte=now), Q(lease_until__isnull=True) | Q(lease_until__lt=now)
         )
 
@@ -120,6 +125,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    failure_announced_at = models.DateTimeField(
+        "staff told of the failure", null=True, blank=True, help_text="When a staff alert listed it as not sent."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = NotificationQuerySet.as_manager()

@@ -3,7 +3,7 @@
 import ipaddress
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -128,13 +128,23 @@ def create_consultation_request(
             user_agent=user_agent[:400],
             created_at=now,
         )
+        kinds = [NotificationKind.STAFF]
+        if not auto_reply_sent_recently(email, now=now):
+            kinds.append(NotificationKind.AUTO_REPLY)
         notifications = Notification.objects.bulk_create(
-            [Notification(request=request, kind=kind, next_attempt_at=now) for kind in NotificationKind.values]
+            [Notification(request=request, kind=kind, next_attempt_at=now) for kind in kinds]
         )
         ids = [notification.pk for notification in notifications]
         transaction.on_commit(lambda: queue_notifications(ids))
     logger.info("consultation request stored id=%s source=%s", request.pk, request.source_path or "-")
     return request
+
+
+def auto_reply_sent_recently(email: str, *, now) -> bool:
+    """Anyone can type any address into the form: the gym writes to one address at most once a day."""
+    return Notification.objects.filter(
+        kind=NotificationKind.AUTO_REPLY, request__email__iexact=email, created_at__gte=now - timedelta(days=1)
+    ).exists()
 
 
 def queue_notifications(notification_ids: Iterable[int]) -> None:

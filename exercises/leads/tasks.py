@@ -7,6 +7,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from . import privacy
 from .delivery import Delivery, deliver_notification
 from .models import Counter, Notification
 
@@ -37,3 +38,9 @@ def sweep_notifications() -> int:
 @db_periodic_task(crontab(minute="17", hour="3"))
 def prune_counters() -> None:
     Counter.objects.filter(window_start__lt=timezone.now() - timedelta(days=30)).delete()
+
+
+@db_periodic_task(crontab(minute="23", hour="3"))
+def erase_expired_requests() -> int:
+    """Leads older than DJANGO_LEAD_RETENTION_DAYS lose their personal data, as the privacy page says."""
+    return privacy.erase_expired_requests()

@@ -1,0 +1,44 @@
+"""Migrations move the data a live site already holds: tested from the schema as it is on main."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+ON_MAIN = ("exercises", "0003_publishing_seo_redirects")
+LATEST = ("exercises", "0004_leads_failed_emails_and_erasure")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leads_and_their_emails_come_through_the_erasure_migration_intact():
+    executor = MigrationExecutor(connection)
+    executor.migrate([ON_MAIN])
+    old = executor.loader.project_state([ON_MAIN]).apps
+    now = timezone.now()
+    lead = old.get_model("exercises", "ConsultationRequest").objects.create(
+        name="Maria Lopez",
+        email="maria@example.com",
+        phone="512-555-0134",
+        goal="glutes",
+        preferred_contact="phone",
+        consent=True,
+        consent_text="Yes.",
+        consent_version="2026-11-24",
+        consented_at=now,
+        created_at=now,
+    )
+    old.get_model("exercises", "Notification").objects.create(request=lead, kind="staff", status="failing", attempts=3)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([LATEST])
+    new = executor.loader.project_state([LATEST]).apps
+
+    kept = new.get_model("exercises", "ConsultationRequest").objects.get(pk=lead.pk)
+    assert (kept.name, kept.email, kept.phone, kept.erased_at) == (
+        "Maria Lopez",
+        "maria@example.com",
+        "512-555-0134",
+        None,
+    )
+    notification = new.get_model("exercises", "Notification").objects.get(request_id=lead.pk)
+    assert (notification.status, notification.attempts, notification.failure_announced_at) == ("failing", 3, None)
