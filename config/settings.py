@@ -6,6 +6,7 @@ otherwise, and with debug off the secret key must be given.
 """
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -48,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "exercises.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "markdownx",
     "huey.contrib.djhuey",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "exercises",
 ]
 
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "exercises.http.RefusedCodingsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +82,10 @@ MIDDLEWARE = [
     # authentication or a view touches the database.
     "exercises.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,6 +164,22 @@ CACHES = {
         }
     ),
 }
+
+# django-axes counts failed logins (in the database, so the embedded default needs nothing more).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+# Locked per account and, separately, per address: guessing one password or many accounts both stop.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The log names the account and address of each failure and lockout (passwords are never logged).
+AXES_SENSITIVE_PARAMETERS = []
+# The same visitor address as the consultation rate limit (DJANGO_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "exercises.leads.views.client_ip"
+# Two-step login (django-otp, TOTP): staff turn it on for themselves; this makes it compulsory.
+ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Community Strength Austin"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -305,6 +329,8 @@ LOGGING = line_logging(
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
         # A bad Host header, too many fields and the like: a stranger's doing, logged and never mailed.
         "django.security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # Lockouts are warnings; its start-up banner on every command is not news.
+        "axes": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
         # The job worker notes every periodic job it runs, every minute; that shows only at DEBUG.
         "huey": {"handlers": ["stdout"], "level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING", "propagate": False},
     },

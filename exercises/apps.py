@@ -1,9 +1,18 @@
 import threading
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site's own front door (exercises/admin_site.py)."""
+
+    default = False
+    default_site = "exercises.admin_site.StaffAdminSite"
 
 
 class ExercisesConfig(AppConfig):
+    default = True
     name = "exercises"
     verbose_name = "Exercise comparisons"
 

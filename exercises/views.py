@@ -239,4 +239,21 @@ def healthz(request):
         problems.append("cache: down")
     if problems:
         return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    return HttpResponse("".join(["ok\n", *proxy_warnings(request)]), content_type="text/plain")
+
+
+def proxy_warnings(request) -> list[str]:
+    """What this very request says about DJANGO_NUM_PROXIES, which visitor addresses (rate limits, login
+    lockouts) depend on: a request that came past the proxy, or a proxy that is not counted."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if settings.NUM_PROXIES and not forwarded:
+        return [
+            f"warning: DJANGO_NUM_PROXIES={settings.NUM_PROXIES}, but this request reached the site without a proxy: "
+            "anyone who can do the same can claim any address in X-Forwarded-For.\n"
+        ]
+    if not settings.NUM_PROXIES and forwarded:
+        return [
+            "warning: a proxy added X-Forwarded-For, but DJANGO_NUM_PROXIES=0: every visitor counts as the proxy's "
+            "address, so one visitor's requests can use up everyone's rate limit.\n"
+        ]
+    return []

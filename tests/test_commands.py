@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from exercises.management.commands.load_initial_data import FIXTURE, ROOT_MODELS
 from exercises.models import FAQ, Comparison, Exercise, ExercisePoint, Muscle, Reference
@@ -128,7 +129,7 @@ def test_ensure_admin_creates_admin_once_and_shows_the_password_once(client):
     assert admin.is_superuser and admin.is_staff
     assert "Password" not in second and password not in second
     assert "already exists" in second
-    assert client.login(username="admin", password=password)
+    assert client.login(request=HttpRequest(), username="admin", password=password)  # django-axes needs a request
     assert client.get("/admin/").status_code == 200
 
 
@@ -138,4 +139,4 @@ def test_ensure_admin_leaves_an_existing_password_alone(client):
     output = ensure_admin()
 
     assert "Password" not in output
-    assert client.login(username="admin", password="chosen-by-staff")
+    assert client.login(request=HttpRequest(), username="admin", password="chosen-by-staff")

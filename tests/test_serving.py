@@ -1,5 +1,6 @@
 """Serving: health check, static files hashed, compressed and cached for a year."""
 
+import os
 import subprocess
 import sys
 
@@ -43,12 +44,15 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         "from django.test import Client;"
         "from django.templatetags.static import static;"
         "url = static('css/site.css'); r = Client().get(url, HTTP_ACCEPT_ENCODING='br, gzip');"
-        "print(url); print(r.status_code); print(r['Cache-Control']); print(r.get('Content-Encoding'))"
+        "print(url); print(r.status_code); print(r['Cache-Control']); print(r.get('Content-Encoding'));"
+        # RFC 9110: q=0 refuses a coding.
+        "r = Client().get(url, HTTP_ACCEPT_ENCODING='br;q=0, gzip; q=0.0, identity'); print(r.get('Content-Encoding'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", env_code],
         env={
             "PATH": "/usr/bin:/bin",
+            "DJANGO_ENV_FILE": os.devnull,
             "DJANGO_SECRET_KEY": "k" * 50,
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_ALLOWED_HOSTS": "testserver",
@@ -61,11 +65,23 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    url, status, cache_control, encoding = result.stdout.strip().splitlines()[-4:]
+    url, status, cache_control, encoding, refused = result.stdout.strip().splitlines()[-5:]
     assert url.startswith("/static/css/site.") and url.endswith(".css") and url != "/static/css/site.css"
     assert status == "200"
     assert "max-age=315360000" in cache_control and "immutable" in cache_control
     assert encoding == "br"
+    assert refused == "None"
     hashed = tmp_path / "static" / url.removeprefix("/static/")
     assert hashed.with_name(hashed.name + ".gz").exists()
     assert hashed.with_name(hashed.name + ".br").exists()
+
+
+@pytest.mark.django_db
+def test_healthz_warns_when_the_proxy_setting_does_not_match_the_request(client, settings):
+    settings.NUM_PROXIES = 1
+    assert b"reached the site without a proxy" in client.get("/healthz").content
+    assert b"warning" not in client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7").content
+
+    settings.NUM_PROXIES = 0
+    assert b"DJANGO_NUM_PROXIES=0" in client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7").content
+    assert client.get("/healthz").content == b"ok\n"

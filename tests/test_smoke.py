@@ -73,13 +73,20 @@ def admin_url(model, page):
 @pytest.fixture
 def every_model_has_a_row(content):
     """Rows for the models the shipped content does not fill, so every change page is opened."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group, User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from exercises.leads.services import count_hit, create_consultation_request
     from exercises.models import Comparison, NotificationRecipient, SlugRedirect
 
     Group.objects.create(name="Coaches")
-    User.objects.create_user("coach", password="not-used")
+    coach = User.objects.create_user("coach", password="not-used")
+    TOTPDevice.objects.create(user=coach, name="Coach's phone")
+    seen = {"username": "coach", "ip_address": "203.0.113.5", "user_agent": "pytest", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**seen, http_accept="*/*", get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**seen, http_accept="*/*")
+    AccessFailureLog.objects.create(**seen, http_accept="*/*")
     NotificationRecipient.objects.create(email="head.coach@example.com")
     SlugRedirect.objects.create(old_slug="leg-press-or-hip-thrust", comparison=Comparison.objects.first())
     count_hit(key="spam:honeypot", window_seconds=3600)
