@@ -61,9 +61,9 @@ INSTALLED_APPS = [
     "markdownx",
     "huey.contrib.djhuey",
     "csp",
-    "axes",
+    "exercises.apps.LoginAttemptsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "exercises.apps.TwoStepLoginConfig",
     "exercises",
 ]
 

@@ -1,7 +1,9 @@
 import threading
 
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
@@ -9,6 +11,20 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "exercises.admin_site.StaffAdminSite"
+
+
+class LoginAttemptsConfig(axes_apps.AppConfig):
+    """django-axes, under a name staff understand on the admin home."""
+
+    default = False
+    verbose_name = "Login attempts"
+
+
+class TwoStepLoginConfig(totp_apps.DefaultConfig):
+    """django-otp's authenticator apps (TOTP), under a name staff understand on the admin home."""
+
+    default = False
+    verbose_name = "Two-step login: authenticator apps"
 
 
 class ExercisesConfig(AppConfig):

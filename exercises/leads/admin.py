@@ -121,7 +121,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             if notification.status == NotificationStatus.FAILING:
                 state = f"failing ×{notification.attempts}: {notification.last_error[:80]}"
             elif notification.status == NotificationStatus.FAILED:
-                state = f"cannot be sent: {notification.last_error[:80]}"
+                state = ": ".join(filter(None, ["cannot be sent", notification.last_error[:80]]))
             parts.append(f"{label}: {state}")
         return "; ".join(parts) or "—"
 
