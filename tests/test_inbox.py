@@ -93,9 +93,12 @@ class _Rows(HTMLParser):
         self.inside = table_id is None
         self.rows = []
         self.cell = None
+        self.unchosen_option = False  # a status changed in place lists every choice; only the chosen one counts
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "option":
+            self.unchosen_option = "selected" not in attrs
         if tag == "table" and attrs.get("id") == self.table_id:
             self.inside = True
         if not self.inside:
@@ -109,13 +112,15 @@ class _Rows(HTMLParser):
                 self.rows[-1][self.cell] = ""
 
     def handle_endtag(self, tag):
+        if tag == "option":
+            self.unchosen_option = False
         if tag in ("td", "th"):
             self.cell = None
         elif tag == "table" and self.table_id:
             self.inside = False
 
     def handle_data(self, data):
-        if self.inside and self.cell and self.rows:
+        if self.inside and self.cell and self.rows and not self.unchosen_option:
             self.rows[-1][self.cell] += data
 
 
@@ -665,3 +670,69 @@ def test_one_address_gets_at_most_one_auto_reply_a_day_and_staff_hear_of_every_l
     assert "No auto-reply was sent" in alerts[1].body
     assert ConsultationRequest.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
     assert Notification.objects.filter(request=second, kind=NotificationKind.AUTO_REPLY).count() == 0
+
+
+# --- An inbox built for calling people back -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_inbox_hides_archived_leads_unless_asked(admin_client):
+    new_lead(name="Open Lead", email="open@example.com")
+    done = new_lead(name="Done Lead", email="done@example.com")
+    ConsultationRequest.objects.filter(pk=done.pk).update(archived=True)
+
+    assert listed_names(admin_client.get(CHANGELIST)) == ["Open Lead"]
+    assert listed_names(admin_client.get(CHANGELIST, {"archived__exact": "1"})) == ["Done Lead"]
+    assert set(listed_names(admin_client.get(CHANGELIST, {"archived__exact": "all"}))) == {"Open Lead", "Done Lead"}
+
+
+@pytest.mark.django_db
+def test_staff_tap_to_mail_or_call_from_the_list(admin_client):
+    new_lead(name="Ana Ruiz", email="ana@example.com", phone="(512) 555-0134", preferred_contact=ContactMethod.PHONE)
+
+    page = admin_client.get(CHANGELIST).content.decode()
+
+    assert '<a href="mailto:ana@example.com">ana@example.com</a>' in page
+    assert '<a href="tel:5125550134">(512) 555-0134</a>' in page
+
+
+@pytest.mark.django_db
+def test_staff_change_a_status_in_place_and_the_answer_time_is_kept(admin_client):
+    lead = new_lead(name="Ana Ruiz", email="ana@example.com", age=timedelta(hours=2))
+    formset = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(lead.pk),
+        "form-0-status": RequestStatus.CONTACTED,
+        "_save": "Save",
+    }
+
+    response = admin_client.post(CHANGELIST, formset)
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == RequestStatus.CONTACTED
+    assert lead.first_contacted_at is not None
+    assert "Answered in" in (page := admin_client.get(change_url(lead)).content.decode())
+    assert "2\xa0hours" in page or "2 hours" in page
+    assert "answered in" in admin_client.get("/admin/").content.decode()
+
+    ConsultationRequest.objects.filter(pk=lead.pk).update(status=RequestStatus.NEW)
+    admin_client.post(CHANGELIST, formset)  # contacted again: the first contact stays the first
+    assert ConsultationRequest.objects.get(pk=lead.pk).first_contacted_at == lead.first_contacted_at
+
+
+@pytest.mark.django_db
+def test_what_the_visitor_wrote_cannot_be_overwritten(admin_client):
+    lead = new_lead(name="Ana Ruiz", email="ana@example.com", message="My left knee.")
+    form = {"status": RequestStatus.BOOKED, "staff_notes": "Called, booked Tuesday.", "name": "Someone Else"}
+    form.update({"message": "Changed.", "email": "other@example.com"})
+    form.update({"notifications-TOTAL_FORMS": "0", "notifications-INITIAL_FORMS": "0"})
+
+    admin_client.post(change_url(lead), form)
+
+    lead.refresh_from_db()
+    assert (lead.name, lead.email, lead.message) == ("Ana Ruiz", "ana@example.com", "My left knee.")
+    assert (lead.status, lead.staff_notes) == (RequestStatus.BOOKED, "Called, booked Tuesday.")

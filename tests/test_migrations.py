@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 ON_MAIN = ("exercises", "0003_publishing_seo_redirects")
-LATEST = ("exercises", "0004_leads_failed_emails_and_erasure")
+LATEST = ("exercises", "0004_leads_failed_emails_erasure_first_contact")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from . import privacy, services
@@ -42,11 +43,35 @@ def _status_action(status):
     return admin.action(description=f"Mark selected as {RequestStatus(status).label.lower()}")(action)
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    """The inbox shows what still needs work: archived leads only when asked for."""
+
+    title = "archived"
+    parameter_name = "archived__exact"
+
+    def lookups(self, request, model_admin):
+        return [("0", "Not archived"), ("1", "Archived"), ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "0") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "0"
+        return queryset if value == "all" else queryset.filter(archived=value == "1")
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
-    list_display = ("name", "status", "goal", "source", "age", "notification_state", "created_at")
+    list_display = ("name", "email_link", "phone_link", "goal", "source", "age", "status", "notification_state")
     list_display_links = ("name",)
-    list_filter = ("status", "goal", "source_comparison", "created_at", "archived", "preferred_contact")
+    # Changed in place from the list: a call made, a lead booked.
+    list_editable = ("status",)
+    list_filter = ("status", "goal", "source_comparison", "created_at", ArchivedFilter, "preferred_contact")
     search_fields = ("name", "email", "phone")
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -60,13 +85,20 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "calls_texts_consent_text",
     )
     origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
-    readonly_fields = ("created_at", "erased_at", "erased_by", *consent_fields, *origin_fields)
+    # What the visitor wrote is theirs: staff add notes and a status, never rewrite it.
+    visitor_fields = ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")
+    readonly_fields = (
+        *visitor_fields,
+        "first_contacted_at",
+        "answer_time",
+        "erased_at",
+        "erased_by",
+        *consent_fields,
+        *origin_fields,
+    )
     fieldsets = (
-        ("Inbox", {"fields": ("status", "archived", "staff_notes")}),
-        (
-            "Request",
-            {"fields": ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")},
-        ),
+        ("Inbox", {"fields": ("status", "archived", "staff_notes", "first_contacted_at", "answer_time")}),
+        ("Request, as the visitor sent it", {"fields": visitor_fields}),
         ("Consent (as the visitor gave it)", {"fields": consent_fields}),
         ("Where it came from", {"fields": origin_fields}),
         ("Erasure", {"fields": ("erased_at", "erased_by")}),
@@ -103,6 +135,29 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Who erased what is shown once it happened; before that it is two empty rows.
+        return [fieldset for fieldset in self.fieldsets if fieldset[0] != "Erasure" or (obj and obj.erased_at)]
+
+    def save_model(self, request, obj, form, change):
+        services.note_first_contact(obj)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="email", ordering="email")
+    def email_link(self, obj):
+        return format_html('<a href="mailto:{}">{}</a>', obj.email, obj.email) if obj.email else "—"
+
+    @admin.display(description="phone", ordering="phone")
+    def phone_link(self, obj):
+        digits = "".join(c for c in obj.phone if c.isdigit() or c == "+")
+        return format_html('<a href="tel:{}">{}</a>', digits, obj.phone) if obj.phone else "—"
+
+    @admin.display(description="answered in")
+    def answer_time(self, obj):
+        if obj.first_contacted_at is None:
+            return "not yet" if obj.status == RequestStatus.NEW else "not recorded (contacted before times were kept)"
+        return timesince(obj.created_at, obj.first_contacted_at, depth=2)
 
     @admin.display(description="source", ordering="source_path")
     def source(self, obj):

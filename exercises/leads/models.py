@@ -65,6 +65,9 @@ class ConsultationRequest(models.Model):
     status = models.CharField(max_length=10, choices=RequestStatus, default=RequestStatus.NEW, db_index=True)
     archived = models.BooleanField(default=False, db_index=True)
     staff_notes = models.TextField(blank=True)
+    first_contacted_at = models.DateTimeField(
+        "first contacted", null=True, blank=True, help_text="Set when the status first moves on from New."
+    )
     erased_at = models.DateTimeField("personal data erased", null=True, blank=True)
     erased_by = models.CharField("erased by", max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

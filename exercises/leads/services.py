@@ -19,6 +19,7 @@ from .models import (
     Notification,
     NotificationKind,
     NotificationStatus,
+    RequestStatus,
 )
 from .tasks import send_notification
 
@@ -166,7 +167,16 @@ def resend_notifications(requests: Iterable[ConsultationRequest]) -> int:
 
 
 def set_request_status(requests: Iterable[ConsultationRequest], status: str) -> int:
-    return ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(status=status)
+    chosen = ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests])
+    if status != RequestStatus.NEW:
+        chosen.filter(first_contacted_at__isnull=True).update(first_contacted_at=timezone.now())
+    return chosen.update(status=status)
+
+
+def note_first_contact(request: ConsultationRequest) -> None:
+    """Staff moved a lead on from New (in its form or in the list): the answer time stops there."""
+    if request.status != RequestStatus.NEW and request.first_contacted_at is None:
+        request.first_contacted_at = timezone.now()
 
 
 def archive_requests(requests: Iterable[ConsultationRequest]) -> int:
