@@ -20,10 +20,13 @@ import collections
 import contextlib
 import os
 import re
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import served
@@ -51,6 +54,88 @@ AREAS = {
     "markdown": "Markdown",
     "nh3": "HTML sanitising",
 }
+
+
+def wait_fill_time(forms: list[served.Form], margin: float = 0.2) -> float:
+    """Sleep until the newest form is older than DJANGO_CONSULTATION_MIN_FILL_SECONDS, as a person would."""
+    ready_at = max(form.fetched_at for form in forms) + served.setting("CONSULTATION_MIN_FILL_SECONDS") + margin
+    wait = max(0.0, ready_at - time.time())
+    time.sleep(wait)
+    return wait
+
+
+@dataclass
+class Measure:
+    """One target's rounds, summed."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    # Latency in microseconds -> how many requests it stands for.
+    latency_us: collections.Counter = field(default_factory=collections.Counter)
+    errors: collections.Counter = field(default_factory=collections.Counter)
+    statuses: collections.Counter = field(default_factory=collections.Counter)
+    sent: int = 0
+    cpu: float = 0.0  # gunicorn's CPU seconds over the rounds
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """In milliseconds, over all rounds."""
+        total = sum(self.latency_us.values())
+        seen = 0.0
+        for us in sorted(self.latency_us):
+            seen += self.latency_us[us]
+            if seen >= p / 100 * total - 1e-9:
+                return us / 1000
+        return float("nan")
+
+    def add_wrk(self, output: str) -> None:
+        for line in output.splitlines():
+            kind, _, rest = line.partition(" ")
+            if kind == "bench-summary":
+                values = dict(item.split("=") for item in rest.split())
+                requests = int(values.pop("requests"))
+                self.requests += requests
+                self.seconds += int(values.pop("duration_us")) / 1e6
+                self.errors.update({name: int(count) for name, count in values.items()})
+            elif kind == "bench-quantiles":
+                quantiles = [int(us) for us in rest.split()]
+                for us in quantiles:
+                    self.latency_us[us] += requests / len(quantiles)
+            elif kind == "bench-posts":
+                values = dict(item.split("=") for item in rest.split())
+                self.sent += int(values.pop("sent"))
+                self.statuses.update({int(status): int(count) for status, count in values.items()})
+
+    def add_timed(self, seconds: float, status: int) -> None:
+        self.requests += 1
+        self.seconds += seconds
+        self.latency_us[round(seconds * 1e6)] += 1
+        self.statuses[status] += 1
+
+
+def wrk(url: str, seconds: int, threads: int, connections: int, script: str, *args: str) -> str:
+    command = [
+        shutil.which("wrk") or "/usr/bin/wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Encoding: gzip",
+        "-s",
+        str(served.SCRIPTS / script),
+        url,
+    ]
+    if args:
+        command += ["--", *args]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)  # noqa: S603
+    if result.returncode != 0 or "bench-summary" not in result.stdout:
+        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout
 
 
 def warm(port: int, paths: list[str], workers: int) -> None:
@@ -176,13 +261,13 @@ def main() -> int:
             "post": f"valid consultation POSTs {CONSULTATION}",
         }
         paths = {"static": static, "cached": ARTICLE, "tracked": TRACKED, "home": "/"}
-        measures = {name: served.Measure() for name in targets}
+        measures = {name: Measure() for name in targets}
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             forms = list(pool.map(lambda _: served.open_form(port), range(options.forms)))
         forms_file = site.dir / "forms.tsv"
         forms_file.write_text("".join(f"{form.cookie}\t{form.body(n).decode()}\n" for n, form in enumerate(forms)))
-        waited = served.wait_fill_time(forms)
+        waited = wait_fill_time(forms)
         rows_before = served.stored_requests()
         log_offset = site.web_log_offset()
 
@@ -197,9 +282,9 @@ def main() -> int:
                 cpu = site.server_cpu()
                 if name == "post":
                     url = site.base + CONSULTATION
-                    measure.add_wrk(served.wrk(url, options.seconds, *wrk_args, "wrk_post.lua", str(forms_file)))
+                    measure.add_wrk(wrk(url, options.seconds, *wrk_args, "wrk_post.lua", str(forms_file)))
                 else:
-                    measure.add_wrk(served.wrk(site.base + paths[name], options.seconds, *wrk_args, "wrk_report.lua"))
+                    measure.add_wrk(wrk(site.base + paths[name], options.seconds, *wrk_args, "wrk_report.lua"))
                 measure.cpu += site.server_cpu() - cpu
                 # Each round starts from the same state: pages cached, no emails waiting.
                 if name == "post":
@@ -266,7 +351,7 @@ def main() -> int:
         )
         client = Client(headers={"host": f"127.0.0.1:{port}", "accept-encoding": "gzip"})
         render(client)  # templates loaded and compiled once per process
-        renders = served.Measure()
+        renders = Measure()
         for _ in range(options.renders):
             renders.add_timed(*render(client))
         queries = CaptureQueriesContext(connection)

@@ -4,11 +4,10 @@ Site starts gunicorn (gunicorn.conf.py) and the huey worker on a free 127.0.0.1
 port with the settings from .env, on a throwaway copy of the database and page
 cache in var/<name>-<pid>/, with DJANGO_CONSULTATION_RATE_LIMIT raised and the
 emails printed to the worker's log, and sets up Django in this process on the
-same copy. The rest: timed HTTP requests, consultation forms fetched and posted
-as fresh visitors, and wrk runs summed per target (Measure).
+same copy. The rest: timed HTTP requests, and consultation forms fetched and
+posted as fresh visitors. What only the bench needs (wrk, Measure) stays there.
 """
 
-import collections
 import contextlib
 import gzip
 import html
@@ -23,7 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
@@ -341,86 +340,4 @@ def post_form(port: int, form: Form, number: int, path: str = CONSULTATION, time
     )
 
 
-def wait_fill_time(forms: list[Form], margin: float = 0.2) -> float:
-    """Sleep until the newest form is older than DJANGO_CONSULTATION_MIN_FILL_SECONDS, as a person would."""
-    ready_at = max(form.fetched_at for form in forms) + setting("CONSULTATION_MIN_FILL_SECONDS") + margin
-    wait = max(0.0, ready_at - time.time())
-    time.sleep(wait)
-    return wait
-
-
 # --- Measuring ----------------------------------------------------------------
-
-
-@dataclass
-class Measure:
-    """One target's rounds, summed."""
-
-    requests: int = 0
-    seconds: float = 0.0
-    # Latency in microseconds -> how many requests it stands for.
-    latency_us: collections.Counter = field(default_factory=collections.Counter)
-    errors: collections.Counter = field(default_factory=collections.Counter)
-    statuses: collections.Counter = field(default_factory=collections.Counter)
-    sent: int = 0
-    cpu: float = 0.0  # gunicorn's CPU seconds over the rounds
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        """In milliseconds, over all rounds."""
-        total = sum(self.latency_us.values())
-        seen = 0.0
-        for us in sorted(self.latency_us):
-            seen += self.latency_us[us]
-            if seen >= p / 100 * total - 1e-9:
-                return us / 1000
-        return float("nan")
-
-    def add_wrk(self, output: str) -> None:
-        for line in output.splitlines():
-            kind, _, rest = line.partition(" ")
-            if kind == "bench-summary":
-                values = dict(item.split("=") for item in rest.split())
-                requests = int(values.pop("requests"))
-                self.requests += requests
-                self.seconds += int(values.pop("duration_us")) / 1e6
-                self.errors.update({name: int(count) for name, count in values.items()})
-            elif kind == "bench-quantiles":
-                quantiles = [int(us) for us in rest.split()]
-                for us in quantiles:
-                    self.latency_us[us] += requests / len(quantiles)
-            elif kind == "bench-posts":
-                values = dict(item.split("=") for item in rest.split())
-                self.sent += int(values.pop("sent"))
-                self.statuses.update({int(status): int(count) for status, count in values.items()})
-
-    def add_timed(self, seconds: float, status: int) -> None:
-        self.requests += 1
-        self.seconds += seconds
-        self.latency_us[round(seconds * 1e6)] += 1
-        self.statuses[status] += 1
-
-
-def wrk(url: str, seconds: int, threads: int, connections: int, script: str, *args: str) -> str:
-    command = [
-        shutil.which("wrk") or "/usr/bin/wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-H",
-        "Accept-Encoding: gzip",
-        "-s",
-        str(SCRIPTS / script),
-        url,
-    ]
-    if args:
-        command += ["--", *args]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)  # noqa: S603
-    if result.returncode != 0 or "bench-summary" not in result.stdout:
-        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
-    return result.stdout
