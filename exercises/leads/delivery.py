@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ConsultationRequest, Notification, NotificationKind, NotificationRecipient, NotificationStatus
+from .models import Notification, NotificationKind, NotificationRecipient, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,10 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
-def unannounced_failures(*, besides: ConsultationRequest):
-    return (
-        Notification.objects.filter(status=NotificationStatus.FAILED, failure_announced_at__isnull=True)
-        .exclude(request=besides)
-        .select_related("request")
-    )
+def unannounced_failures():
+    """Emails that can never be sent and that no staff alert has listed yet."""
+    failed = Notification.objects.filter(status=NotificationStatus.FAILED, failure_announced_at__isnull=True)
+    return failed.select_related("request")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -63,16 +61,16 @@ def build_email(notification: Notification, *, undelivered=()) -> EmailMessage:
         "gym_name": settings.GYM_NAME,
         "site_url": settings.SITE_URL,
         "admin_url": settings.SITE_URL + reverse("admin:exercises_consultationrequest_change", args=[request.pk]),
-        "auto_reply": request.notifications.filter(kind=NotificationKind.AUTO_REPLY).exists(),
-        "undelivered": [
+    }
+    if notification.kind == NotificationKind.STAFF:
+        context["auto_reply"] = request.notifications.filter(kind=NotificationKind.AUTO_REPLY).exists()
+        context["undelivered"] = [
             (
                 failure,
                 settings.SITE_URL + reverse("admin:exercises_consultationrequest_change", args=[failure.request_id]),
             )
             for failure in undelivered
-        ],
-    }
-    if notification.kind == NotificationKind.STAFF:
+        ]
         # The visitor's name goes into a header: strip anything that could start a new one.
         safe_name = " ".join(request.name.split())
         return EmailMessage(
@@ -99,7 +97,7 @@ def deliver_notification(notification_id: int) -> Delivery:
     notification.attempts += 1
     undelivered = []
     if notification.kind == NotificationKind.STAFF:
-        undelivered = list(unannounced_failures(besides=notification.request))
+        undelivered = list(unannounced_failures())
     try:
         message = build_email(notification, undelivered=undelivered)
         if not message.to:
@@ -135,8 +133,9 @@ def deliver_notification(notification_id: int) -> Delivery:
     notification.last_error = ""
     notification.lease_until = None
     notification.save(update_fields=["status", "attempts", "last_error", "sent_at", "lease_until"])
-    Notification.objects.filter(pk__in=[failure.pk for failure in undelivered]).update(
-        failure_announced_at=notification.sent_at
-    )
+    if undelivered:
+        Notification.objects.filter(pk__in=[failure.pk for failure in undelivered]).update(
+            failure_announced_at=notification.sent_at
+        )
     logger.info("email sent id=%s kind=%s attempt=%s", notification.pk, notification.kind, notification.attempts)
     return Delivery.SENT
