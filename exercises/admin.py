@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin
 from django.db import models
 from markdownx.models import MarkdownxField
@@ -30,7 +31,13 @@ MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 SEARCH_AND_SHARING = ("Search and sharing", {"fields": ("meta_title", "meta_description")})
 
 
-class PublishableAdmin(VersionAdmin):
+class HistoryAdmin(VersionAdmin):
+    """Every change kept by django-reversion; the history page lists the newest first."""
+
+    history_latest_first = True
+
+
+class PublishableAdmin(HistoryAdmin):
     """History and revert (django-reversion, following the inlines), and old slugs kept as redirects."""
 
     formfield_overrides = MARKDOWN_EDITOR
@@ -110,14 +117,14 @@ class ExerciseAdmin(PublishableAdmin):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(VersionAdmin):
+class MuscleAdmin(HistoryAdmin):
     list_display = ("name", "latin_name", "position")
     list_editable = ("position",)
     search_fields = ("name", "latin_name")
 
 
 @admin.register(Reference)
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("key", "journal", "year", "position")
     list_editable = ("position",)
@@ -195,7 +202,7 @@ class ComparisonAdmin(PublishableAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(VersionAdmin):
+class FAQAdmin(HistoryAdmin):
     """FAQs are edited inline on their comparison too; this list finds one fast."""
 
     formfield_overrides = MARKDOWN_EDITOR
@@ -206,6 +213,8 @@ class FAQAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.touch_comparison_of(obj)
+        # An FAQ edited here is part of its comparison's history, as when edited inline there.
+        reversion.add_to_revision(obj.comparison)
 
 
 @admin.register(SlugRedirect)

@@ -348,3 +348,33 @@ def test_favicon_and_manifest(client, content):
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
     assert client.get("/favicon.ico").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_history_lists_the_newest_change_first_with_the_time_to_the_second(admin_client, content):
+    comparison = Comparison.objects.get()
+    with reversion.create_revision():
+        reversion.set_comment("The newest change.")
+        comparison.save()
+
+    page = admin_client.get(reverse("admin:exercises_comparison_history", args=[comparison.pk])).content.decode()
+
+    assert page.index("The newest change.") < page.index("Shipped content.")
+    newest = Version.objects.get_for_object(comparison).order_by("-pk").first().revision.date_created
+    assert timezone.localtime(newest).strftime("%H:%M:%S") in page
+
+
+@pytest.mark.django_db
+def test_an_faq_edited_on_its_own_screen_shows_in_its_comparisons_history(admin_client, content):
+    comparison = Comparison.objects.get()
+    faq = comparison.faqs.get(question="What’s better for glute growth?")
+    before = Version.objects.get_for_object(comparison).count()
+    url = reverse("admin:exercises_faq_change", args=[faq.pk])
+
+    response = admin_client.post(url, {**form_as_posted(admin_client, url), "answer": "Edited on its own screen."})
+
+    assert response.status_code == 302
+    assert Version.objects.get_for_object(comparison).count() == before + 1
+    latest = Version.objects.get_for_object(comparison).order_by("-pk").first()
+    faq_then = Version.objects.get_for_object(faq).get(revision=latest.revision)
+    assert faq_then.field_dict["answer"] == "Edited on its own screen."
