@@ -736,3 +736,23 @@ def test_what_the_visitor_wrote_cannot_be_overwritten(admin_client):
     lead.refresh_from_db()
     assert (lead.name, lead.email, lead.message) == ("Ana Ruiz", "ana@example.com", "My left knee.")
     assert (lead.status, lead.staff_notes) == (RequestStatus.BOOKED, "Called, booked Tuesday.")
+
+
+@pytest.mark.django_db
+def test_the_admin_home_shows_todays_leads_the_longest_waiting_and_unpublished_content(admin_client):
+    from exercises.models import Status
+    from tests.conftest import make_comparison, make_exercise
+
+    new_lead(name="Waited Long", email="long@example.com", age=timedelta(days=3))
+    new_lead(name="Just Now", email="now@example.com", age=timedelta(minutes=5))
+    draft = make_exercise("Glute Bridge", status=Status.DRAFT, published_at=None)
+    soon = make_comparison(
+        make_exercise("Squat"), make_exercise("Leg Press"), published_at=timezone.now() + timedelta(days=2)
+    )
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "New leads: 1 today" in page and "2 not yet answered" in page
+    assert "Waiting longest:" in page and "Waited Long" in page
+    assert f'Draft: <a href="/admin/exercises/exercise/{draft.pk}/change/">Glute Bridge</a>' in page
+    assert "Scheduled for" in page and f"/admin/exercises/comparison/{soon.pk}/change/" in page
