@@ -2,6 +2,7 @@
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -236,3 +237,13 @@ def test_staff_add_an_faq_inline(admin_client, client, content):
     page = client.get(comparison.get_absolute_url()).content.decode()
     assert page.index("How do I avoid back pain during hip thrusts?") < page.index("Do I need a belt?")
     assert "Not for <em>these</em> lifts." in page
+
+
+@pytest.mark.django_db
+def test_the_admin_carries_the_sites_own_stylesheet_with_save_kept_in_reach(admin_client, content):
+    from django.contrib.staticfiles import finders
+
+    page = admin_client.get(reverse("admin:exercises_comparison_change", args=[Comparison.objects.get().pk]))
+
+    assert 'href="/static/css/admin.css"' in page.content.decode()
+    assert "position: sticky" in Path(finders.find("css/admin.css")).read_text()
