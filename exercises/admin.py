@@ -1,11 +1,11 @@
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import services
+from . import selectors, services
 from .models import (
     FAQ,
     ClientQuote,
@@ -21,6 +21,7 @@ from .models import (
     RelatedComparison,
     ShowdownFactor,
     SlugRedirect,
+    Status,
 )
 
 admin.site.site_header = "Community Strength Austin"
@@ -47,6 +48,18 @@ class PublishableAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and "slug" in form.changed_data:
             services.record_slug_change(item=obj, old_slug=old_slug)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self.get_object(request, object_id)
+        published = request.method == "GET" and item is not None and item.status == Status.PUBLISHED
+        if published and (missing := selectors.uncheckable_references(item)):
+            keys = ", ".join(reference.key for reference in missing)
+            messages.warning(
+                request,
+                f"Readers cannot check {len(missing)} of the studies this article cites: {keys}. "
+                "Add a DOI, PubMed ID or link to each under References.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class MarkdownInline(admin.StackedInline):
@@ -126,10 +139,14 @@ class MuscleAdmin(HistoryAdmin):
 @admin.register(Reference)
 class ReferenceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("key", "journal", "year", "position")
+    list_display = ("key", "authors", "title", "journal", "year", "checkable", "position")
     list_editable = ("position",)
     list_filter = ("year",)
-    search_fields = ("key", "journal", "finding", "doi")
+    search_fields = ("key", "authors", "title", "journal", "finding", "doi", "pmid")
+
+    @admin.display(description="a reader can check it", boolean=True)
+    def checkable(self, obj):
+        return obj.is_checkable
 
 
 # --- Comparison and its parts ----------------------------------------------

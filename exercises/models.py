@@ -5,7 +5,7 @@ when saved (see ``MarkdownModel``), so a page view never parses Markdown.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -115,10 +115,24 @@ class Reference(models.Model):
     """A study the articles cite with ``[ref:key]``; numbered per page as a footnote."""
 
     key = models.SlugField(max_length=60, unique=True, help_text="Cite it in any Markdown text as [ref:key].")
+    authors = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="As the paper lists them, e.g. “Plotkin DL, Rodas MA, Vigotsky AD, et al.”",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="The paper's title.")
     journal = models.CharField(max_length=200)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    volume = models.CharField(max_length=40, blank=True, help_text="Volume and issue, e.g. 36(2).")
+    pages = models.CharField(max_length=40, blank=True, help_text="Pages or article number, e.g. 245–252 or e13909.")
     finding = models.TextField(help_text="One sentence: what the study found.")
     doi = models.CharField("DOI", max_length=200, blank=True, help_text="For example 10.1519/JSC.0000000000001234")
+    pmid = models.CharField(
+        "PubMed ID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]+$", "A PubMed ID is digits only, for example 35291645.")],
+    )
     url = models.URLField("URL", blank=True)
     position = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -136,10 +150,22 @@ class Reference(models.Model):
         return (self.key,)
 
     @property
-    def link(self) -> str:
-        if self.url:
-            return self.url
+    def is_complete(self) -> bool:
+        """Enough to find the paper: who wrote it and what it is called."""
+        return bool(self.authors and self.title)
+
+    @property
+    def is_checkable(self) -> bool:
+        """A reader can follow it to the paper itself."""
+        return bool(self.doi or self.pmid or self.url)
+
+    @property
+    def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
 class MuscleManager(models.Manager):

@@ -131,3 +131,16 @@ def test_the_article_prints_without_navigation(site, page):
     assert page.locator("h1").is_visible()
     assert page.locator("table").first.is_visible()
     assert page.locator("svg.muscle-chart").is_visible()
+
+
+def test_footnote_markers_and_their_ways_back_are_big_enough_to_tap(site, screen):
+    screen.goto(site + ARTICLE)
+    targets = screen.locator(".cite a, .backlinks a")
+    assert targets.count() >= 6  # three citations, and a way back from each reference
+
+    for index in range(targets.count()):
+        box = targets.nth(index).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, (targets.nth(index).inner_text(), box)
+
+    screen.locator(".backlinks a").first.click()
+    assert screen.evaluate("location.hash").startswith("#cite-")

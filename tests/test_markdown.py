@@ -161,7 +161,11 @@ def test_citations_are_numbered_in_reading_order_and_unknown_ones_dropped():
     assert '<a href="#ref-second" aria-label="Reference 1">[1]</a>' in output
     assert '<a href="#ref-first" aria-label="Reference 2">[2]</a>' in output
     assert "deleted" not in output
-    assert [(number, ref.key) for number, ref in citations.references] == [(1, "second"), (2, "first")]
+    assert [(cited.number, cited.reference.key) for cited in citations.references] == [(1, "second"), (2, "first")]
+    assert [cited.backlinks for cited in citations.references] == [
+        [("cite-second-1", "a"), ("cite-second-2", "b")],  # cited twice: "↩ a b"
+        [("cite-first-1", "↩")],
+    ]
 
 
 # --- The admin's live preview ----------------------------------------------------------

@@ -196,7 +196,9 @@ def test_the_muscle_chart_is_inline_svg_with_a_text_alternative(client, content)
 
 def test_citations_are_numbered_footnotes_linking_to_the_reference_list(client, content):
     page = get_article(client)
-    citations = re.findall(r'<sup class="cite"><a href="#(ref-[a-z0-9-]+)"[^>]*>\[(\d)\]</a></sup>', page)
+    citations = re.findall(
+        r'<sup class="cite" id="cite-[a-z0-9-]+"><a href="#(ref-[a-z0-9-]+)"[^>]*>\[(\d)\]</a></sup>', page
+    )
 
     assert [number for _, number in citations] == ["1", "2", "3"]
     assert {target for target, _ in citations} == {
@@ -350,3 +352,60 @@ def test_an_exercise_without_muscles_yet_shows_no_empty_chart(client, db):
         response = client.get(url)
         assert response.status_code == 200
         assert "<svg" not in response.content.decode()
+
+
+# --- Sources a reader can check ----------------------------------------------------
+
+
+def test_the_shipped_references_say_honestly_that_the_full_citation_is_to_come(client, content):
+    references = re.search(r'<section class="references".*?</section>', get_article(client), flags=re.S).group(0)
+
+    assert references.count("Full citation to come.") == Reference.objects.count() == 3
+    assert "Hip thrusts activated the glutes 20–30% more than squats or leg presses." in references
+    assert "doi.org" not in references and "pubmed" not in references  # nothing invented
+
+
+def test_a_full_reference_reads_the_usual_way_with_links_and_a_way_back_to_each_citation(client, content):
+    from tests.conftest import make_comparison, make_exercise
+
+    Reference.objects.create(
+        key="plotkin-2022",
+        authors="Plotkin DL, Rodas MA, Vigotsky AD, et al.",
+        title="Hip thrust and back squat training elicit similar gluteus muscle hypertrophy",
+        journal="PeerJ",
+        year=2022,
+        volume="10",
+        pages="e13909",
+        doi="10.7717/peerj.13909",
+        pmid="36196402",
+        finding="Both built the glutes about equally.",
+    )
+    comparison = make_comparison(
+        make_exercise("Squat"), make_exercise("Glute Bridge"), intro="One [ref:plotkin-2022]. Two [ref:plotkin-2022]."
+    )
+
+    page = client.get(comparison.get_absolute_url()).content.decode()
+
+    entry = re.search(r'<li id="ref-plotkin-2022".*?</li>', page, flags=re.S).group(0)
+    text = " ".join(re.sub(r"<[^>]+>", "", entry).split())
+    assert text.startswith(
+        "Plotkin DL, Rodas MA, Vigotsky AD, et al. (2022). Hip thrust and back squat training elicit similar "
+        "gluteus muscle hypertrophy. PeerJ, 10, e13909."
+    )
+    assert 'href="https://doi.org/10.7717/peerj.13909"' in entry
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/36196402/"' in entry
+    assert "Full citation to come" not in entry
+    assert re.search(
+        r"↩\s*<a href=\"#cite-plotkin-2022-1\"[^>]*>a</a>\s*<a href=\"#cite-plotkin-2022-2\"[^>]*>b</a>", entry
+    )
+    assert 'id="cite-plotkin-2022-1"' in page and 'id="cite-plotkin-2022-2"' in page
+
+
+def test_the_admin_warns_when_a_published_article_cites_a_study_readers_cannot_check(admin_client, content):
+    comparison = Comparison.objects.get()
+    url = f"/admin/exercises/comparison/{comparison.pk}/change/"
+
+    assert "Readers cannot check 3 of the studies this article cites" in admin_client.get(url).content.decode()
+
+    Reference.objects.update(doi="10.1000/example")
+    assert "Readers cannot check" not in admin_client.get(url).content.decode()

@@ -1,5 +1,8 @@
 """Template helpers for rendering stored article HTML."""
 
+from dataclasses import dataclass
+from string import ascii_lowercase
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -20,6 +23,7 @@ class Citations:
 
     def __init__(self):
         self.numbers: dict[str, int] = {}
+        self.times_cited: dict[str, int] = {}
         self._known = None
 
     def number(self, key: str) -> int | None:
@@ -31,9 +35,35 @@ class Citations:
             return None
         return self.numbers.setdefault(key, len(self.numbers) + 1)
 
+    def cite(self, key: str) -> tuple[int, str] | None:
+        """This citation's number and the id of its place in the text, for the reference's way back."""
+        number = self.number(key)
+        if number is None:
+            return None
+        self.times_cited[key] = self.times_cited.get(key, 0) + 1
+        return number, f"cite-{key}-{self.times_cited[key]}"
+
     @property
-    def references(self):
-        return [(number, self._known[key]) for key, number in self.numbers.items()]
+    def references(self) -> list["CitedReference"]:
+        return [
+            CitedReference(number, self._known[key], self.times_cited.get(key, 0))
+            for key, number in self.numbers.items()
+        ]
+
+
+@dataclass(frozen=True)
+class CitedReference:
+    number: int
+    reference: object
+    times_cited: int
+
+    @property
+    def backlinks(self) -> list[tuple[str, str]]:
+        """(place in the text, its label): "↩" for one place; "↩ a b" for two, as encyclopaedias do."""
+        places = [f"cite-{self.reference.key}-{n}" for n in range(1, self.times_cited + 1)]
+        if len(places) == 1:
+            return [(places[0], "↩")]
+        return list(zip(places, ascii_lowercase, strict=False))
 
 
 @register.filter
@@ -42,12 +72,17 @@ def rich(html: str, citations: Citations | None = None):
 
     def replace(match):
         key = match.group(1)
-        number = citations.number(key) if citations is not None else None
-        if number is None:
+        cited = citations.cite(key) if citations is not None else None
+        if cited is None:
             return ""
+        number, place = cited
         return str(
             format_html(
-                '<sup class="cite"><a href="#ref-{}" aria-label="Reference {}">[{}]</a></sup>', key, number, number
+                '<sup class="cite" id="{}"><a href="#ref-{}" aria-label="Reference {}">[{}]</a></sup>',
+                place,
+                key,
+                number,
+                number,
             )
         )
 
