@@ -38,6 +38,11 @@ class PageMeta:
         return absolute(self.path)
 
     @property
+    def document_title(self) -> str:
+        """The browser tab and search result: "<Title> | <gym>", unless the title names the gym already."""
+        return self.title if settings.GYM_NAME in self.title else f"{self.title} | {settings.GYM_NAME}"
+
+    @property
     def image_url(self) -> str:
         return absolute(self.image or static("icons/icon-512.png"))
 

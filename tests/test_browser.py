@@ -144,3 +144,16 @@ def test_footnote_markers_and_their_ways_back_are_big_enough_to_tap(site, screen
 
     screen.locator(".backlinks a").first.click()
     assert screen.evaluate("location.hash").startswith("#cite-")
+
+
+def test_the_header_buttons_words_sit_in_its_middle(site, screen):
+    screen.goto(site + ARTICLE)
+    button = screen.locator(".site-header .button")
+    box = button.bounding_box()
+    words = button.evaluate(
+        "b => { const r = document.createRange(); r.selectNodeContents(b); const t = r.getBoundingClientRect();"
+        " return {top: t.top, bottom: t.bottom}; }"
+    )
+
+    above, below = words["top"] - box["y"], box["y"] + box["height"] - words["bottom"]
+    assert abs(above - below) <= 2, (above, below)

@@ -133,7 +133,7 @@ def test_staff_edit_schedule_preview_and_revert(reader, staff):
     assert "no-store" in response.headers["cache-control"]
     banner = staff.locator(".preview-banner")
     assert banner.inner_text().startswith("Preview, not published.")
-    assert f"goes live {goes_live.day} {goes_live:%B %Y}" in banner.inner_text()
+    assert f"goes live {goes_live:%B} {goes_live.day}, {goes_live.year}" in banner.inner_text()
     assert staff.get_by_role("heading", level=1).inner_text() == "Glute Bridge vs Hip Thrust"
     staff.screenshot(path=f"{SHOTS}-3-staff-preview.png")
     assert reader.goto(NEW_COMPARISON).status == 404  # the preview did not leak into the page cache

@@ -399,3 +399,16 @@ def test_ipv6_visitors_are_counted_per_64_block(post, settings):
 
     assert answers.count(302) == 5
     assert post(valid_consultation(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302  # another home
+
+
+@pytest.mark.django_db
+def test_a_blank_form_sent_at_once_shows_the_field_errors_only(client):
+    from exercises.leads.forms import started_token
+
+    response = client.post(CONSULTATION, {"started": started_token(), "consent_version": "2026-11-24"})
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Enter your name." in page
+    assert "quicker than we expected" not in page
+    assert not ConsultationRequest.objects.exists()

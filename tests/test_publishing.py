@@ -87,7 +87,7 @@ def test_staff_preview_a_scheduled_comparison_with_its_go_live_date(admin_client
     page = admin_client.get(comparison.get_absolute_url()).content.decode()
 
     assert "Preview, not published." in page
-    assert "it goes live 2 January 2031, 09:30" in page
+    assert "it goes live January 2, 2031, 9:30 AM" in page
 
 
 @pytest.mark.django_db
@@ -183,8 +183,8 @@ def test_the_article_shows_when_it_was_published_and_updated_and_its_reading_tim
 
     page = client.get(ARTICLE).content.decode()
 
-    assert 'Published <time datetime="2026-11-01">1 November 2026</time>' in page
-    assert 'Updated <time datetime="2026-11-24">24 November 2026</time>' in page
+    assert 'Published <time datetime="2026-11-01">November 1, 2026</time>' in page  # US dates: an Austin gym
+    assert 'Updated <time datetime="2026-11-24">November 24, 2026</time>' in page
     minutes = int(re.search(r"(\d+) min read", page).group(1))
     assert 5 <= minutes <= 15
 
@@ -297,7 +297,7 @@ def test_search_title_and_description_can_be_edited(client, content):
 
     page = client.get(ARTICLE).content.decode()
 
-    assert "<title>Leg press or hip thrust? A coach explains</title>" in page
+    assert "<title>Leg press or hip thrust? A coach explains | Community Strength Austin</title>" in page
     assert '<meta name="description" content="Short.">' in page
 
 

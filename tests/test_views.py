@@ -409,3 +409,18 @@ def test_the_admin_warns_when_a_published_article_cites_a_study_readers_cannot_c
 
     Reference.objects.update(doi="10.1000/example")
     assert "Readers cannot check" not in admin_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/exercises/hip-thrust/", "Hip Thrust | Community Strength Austin"),
+        ("/consultation/", "Free consultation | Community Strength Austin"),
+        ("/no-such-page/", "Page not found | Community Strength Austin"),
+    ],
+)
+def test_page_titles_name_the_page_then_the_gym(client, content, path, title):
+    page = client.get(path).content.decode()
+
+    assert re.search(r"<title>(.*?)</title>", page).group(1).startswith(title.split(" | ")[0])
+    assert re.search(r"<title>(.*?)</title>", page).group(1).endswith(" | Community Strength Austin")

@@ -52,14 +52,16 @@ def consultation(request):
         form.add_error(None, SENT_STALE)
         return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
     if reason := form.spam_reason():
-        services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
-        if reason == TOO_FAST:
-            # A person with autofill can be this quick: show the form again, answers kept.
-            form.is_valid()
+        if reason != TOO_FAST:
+            services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
+            # Bots see the same page as people, so they learn nothing from it.
+            return redirect("exercises:consultation_thanks")
+        # A person with autofill can be this quick: show the form again, answers kept. One who sent it
+        # (nearly) blank needs only the field errors.
+        if form.is_valid():
+            services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
             form.add_error(None, SENT_TOO_FAST)
-            return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
-        # Bots see the same page as people, so they learn nothing from it.
-        return redirect("exercises:consultation_thanks")
+        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
     if not form.is_valid():
         return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
     if not services.allow_consultation_from(ip_address):
