@@ -236,3 +236,38 @@ def test_a_comparison_keeps_the_credit_when_its_form_comes_back_with_an_error(pa
     request = ConsultationRequest.objects.get()
     assert (request.email, request.goal) == ("jordan@example.com", "quads")
     assert request.source_comparison.slug == "leg-press-vs-hip-thrust"
+
+
+def test_the_calls_and_texts_box_shows_only_once_a_call_or_a_text_is_chosen(page, live_server):
+    page.goto(live_server.url + "/consultation/")
+    box = page.locator("#id_calls_texts_consent")
+
+    assert box.is_hidden()  # email is the choice
+    page.locator("#id_preferred_contact_1").check()  # a phone call
+    assert box.is_visible()
+    page.locator("#id_preferred_contact_2").check()  # a text
+    assert box.is_visible()
+    page.locator("#id_preferred_contact_0").check()
+    assert box.is_hidden()
+    assert_no_axe_violations(page)
+
+
+def test_without_javascript_the_box_stays_and_the_server_asks_for_it_when_needed(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    assert page.locator("#id_calls_texts_consent").is_visible()
+
+    page.fill("#id_name", "Sam Rivera")
+    page.fill("#id_email", "sam@example.com")
+    page.select_option("#id_goal", "glutes")
+    page.locator("#id_preferred_contact_2").check()  # a text, but no tick for texts
+    page.fill("#id_phone", "512-555-0134")
+    page.locator("#id_consent").check()
+    page.wait_for_timeout(600)
+    page.get_by_role("button", name="Request my free consultation").click()
+
+    assert "Tick this box so we may call or text you" in page.content()
+    assert page.locator("#id_calls_texts_consent").is_visible()
+    assert not ConsultationRequest.objects.exists()
+    context.close()
