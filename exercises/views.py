@@ -7,14 +7,15 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .charts import muscle_chart
 from .leads.forms import ConsultationForm
+from .leads.views import take_consultation
 from .models import Comparison, Exercise, ExerciseMuscle, SlugRedirect
 from .pagecache import CACHE_ALIAS, public_page
 from .seo import PageMeta, comparison_structured_data, exercise_structured_data, reading_minutes, share_image
@@ -84,10 +85,16 @@ def home(request):
     return render(request, "exercises/home.html", {"comparisons": comparisons, "meta": meta})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_page
 @renders_moved
 def comparison_detail(request, slug):
+    form, status = ConsultationForm(source=request.path), 200
+    if request.method == "POST":
+        # The form at the end of the article: an error brings the reader back here, at the form.
+        if (shown := take_consultation(request)) is None:
+            return redirect("exercises:consultation_thanks")
+        form, status = shown
     comparison = find_for_visitor(
         request,
         Comparison.objects.select_related("exercise_a", "exercise_b").prefetch_related(
@@ -127,14 +134,19 @@ def comparison_detail(request, slug):
             "related_links": related,
             "chart": muscle_chart(comparison.exercises),
             "citations": Citations(),
-            "consultation_form": ConsultationForm(source=request.path),
+            "consultation_form": form,
             "meta": meta,
             "structured_data": comparison_structured_data(comparison, meta),
             # Lists and tables add roughly half as much again as the prose.
             "reading_minutes": reading_minutes(*html) * 3 // 2,
             "preview": not comparison.is_live,
         },
+        status=status,
     )
+    if request.method == "POST":
+        # One visitor's answers: never kept by any cache.
+        response.public_page = False
+        add_never_cache_headers(response)
     return as_preview(response, comparison)
 
 

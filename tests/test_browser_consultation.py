@@ -224,6 +224,10 @@ def test_a_comparison_keeps_the_credit_when_its_form_comes_back_with_an_error(pa
     form.get_by_role("button", name="Request my free consultation").click()
 
     page.locator(".error-summary").wait_for()
+    assert page.url == live_server.url + path  # still the article...
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # ...brought to its form's errors
+    assert page.locator(".error-summary").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "Leg Press vs Hip Thrust"
     assert page.locator(".error-summary a").all_inner_texts() == [
         "Email address: Enter an email address like name@example.com."
     ]

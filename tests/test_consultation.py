@@ -93,11 +93,38 @@ def test_thanks_page_says_what_happens_next(client):
 
 
 @pytest.mark.django_db
-def test_the_comparison_page_embeds_the_same_form(client, content):
+def test_the_comparison_page_embeds_the_same_form_posting_back_to_the_article(client, content):
     page = client.get("/compare/leg-press-vs-hip-thrust/").content.decode()
     form = re.search(r'<form class="form" method="post" action="([^"]+)"', page)
-    assert form and form.group(1) == CONSULTATION
+    assert form and form.group(1) == "/compare/leg-press-vs-hip-thrust/"
     assert 'name="source" value="/compare/leg-press-vs-hip-thrust/"' in page
+
+
+ARTICLE = "/compare/leg-press-vs-hip-thrust/"
+
+
+@pytest.mark.django_db
+def test_an_error_in_the_articles_form_shows_the_same_article_at_the_form_and_is_never_cached(client, content):
+    response = client.post(ARTICLE, valid_consultation(email="jordan@example", name="Jordan Lee", source=ARTICLE))
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Leg Press vs. Hip Thrust: The Showdown" in page  # the article, not /consultation/
+    assert "Enter an email address like name@example.com." in page
+    assert 'value="Jordan Lee"' in page and 'value="jordan@example"' in page
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert not ConsultationRequest.objects.exists()
+    assert "Jordan Lee" not in Client().get(ARTICLE).content.decode()  # nobody else sees those answers
+
+
+@pytest.mark.django_db
+def test_a_request_sent_from_the_article_is_stored_and_credits_it(client, content, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ARTICLE, valid_consultation(source=ARTICLE))
+
+    assert response.status_code == 302
+    assert response["Location"] == THANKS
+    assert ConsultationRequest.objects.get().source_comparison.slug == "leg-press-vs-hip-thrust"
 
 
 # --- Invalid input -----------------------------------------------------------------

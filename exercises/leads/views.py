@@ -40,7 +40,18 @@ def consultation(request):
     if request.method != "POST":
         form = ConsultationForm(source=request.path)
         return render(request, "exercises/consultation_form.html", {"form": form})
+    if (shown := take_consultation(request)) is None:
+        return redirect("exercises:consultation_thanks")
+    form, status = shown
+    return render(request, "exercises/consultation_form.html", {"form": form}, status=status)
 
+
+def take_consultation(request) -> tuple[ConsultationForm, int] | None:
+    """A posted consultation form, from this page or embedded in an article.
+
+    None once the request is stored (or quietly dropped as spam): the visitor goes to the thank-you page.
+    Otherwise the form to show again where it was sent from, errors and answers kept, with its status.
+    """
     form = ConsultationForm(request.POST)
     ip_address = client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
@@ -50,23 +61,22 @@ def consultation(request):
         form.data["started"] = started_token()
         form.is_valid()
         form.add_error(None, SENT_STALE)
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
+        return form, 400
     if reason := form.spam_reason():
         if reason != TOO_FAST:
             services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
-            # Bots see the same page as people, so they learn nothing from it.
-            return redirect("exercises:consultation_thanks")
+            return None  # bots see the same page as people, so they learn nothing from it
         # A person with autofill can be this quick: show the form again, answers kept. One who sent it
         # (nearly) blank needs only the field errors.
         if form.is_valid():
             services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
             form.add_error(None, SENT_TOO_FAST)
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
+        return form, 400
     if not form.is_valid():
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=400)
+        return form, 400
     if not services.allow_consultation_from(ip_address):
         form.add_error(None, RATE_LIMITED)
-        return render(request, "exercises/consultation_form.html", {"form": form}, status=429)
+        return form, 429
     data = form.cleaned_data
     services.create_consultation_request(
         name=data["name"],
@@ -82,7 +92,7 @@ def consultation(request):
         ip_address=ip_address,
         user_agent=user_agent,
     )
-    return redirect("exercises:consultation_thanks")
+    return None
 
 
 @require_safe
