@@ -14,8 +14,10 @@ from .models import (
     Exercise,
     ExerciseMuscle,
     ExercisePoint,
+    GymProfile,
     Muscle,
     Myth,
+    OpeningHours,
     ProgrammingScheme,
     Reference,
     RelatedComparison,
@@ -239,3 +241,27 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ("old_slug", "target", "created_at")
     search_fields = ("old_slug",)
     autocomplete_fields = ("comparison", "exercise")
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(GymProfile)
+class GymProfileAdmin(HistoryAdmin):
+    """One record: the footer of every page, the visit page and what search engines know of the gym."""
+
+    formfield_overrides = {**MARKDOWN_EDITOR, models.URLField: {"assume_scheme": "https"}}
+    inlines = (OpeningHoursInline,)
+    fieldsets = (
+        (None, {"fields": ("name",)}),
+        ("Where", {"fields": ("street_address", "city", "region", "postal_code", "map_url", "directions")}),
+        ("How to reach it", {"fields": ("phone", "email")}),
+    )
+
+    def has_add_permission(self, request):
+        return not GymProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

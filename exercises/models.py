@@ -4,6 +4,7 @@ Long text is Markdown, edited with markdownx and rendered to sanitised HTML
 when saved (see ``MarkdownModel``), so a page view never parses Markdown.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -24,10 +25,9 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def next_publication(self):
-        """When the next scheduled item goes live, or None."""
-        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-        return scheduled.aggregate(next=models.Min("published_at"))["next"]
+    def scheduled(self):
+        """Published with a date still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
 
 class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
@@ -422,6 +422,92 @@ class ProgrammingScheme(models.Model):
             f"{self.sets_display} sets of {self.reps_display} reps with "
             f"{self.get_load_display()}, {self.rest_display} rest."
         )
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class GymProfile(MarkdownModel):
+    """The gym itself, one record: where it is, how to reach it and when it is open. What is blank is not shown."""
+
+    name = models.CharField(max_length=100)
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state", max_length=100, blank=True)
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    map_url = models.URLField("map link", blank=True, help_text="A link to the gym on a map, for directions.")
+    directions = MarkdownxField(blank=True, help_text="How to find the door, where to park, which bus stops near.")
+    directions_html = models.TextField(editable=False, default="")
+
+    markdown_fields = ("directions",)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "gym profile"
+        verbose_name_plural = "gym profile"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pk=1),
+                name="gym_profile_is_one_record",
+                violation_error_message="The gym has one profile: edit it rather than add another.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("exercises:visit")
+
+    @classmethod
+    def current(cls) -> "GymProfile":
+        """The gym's profile with its hours; an unsaved one with the gym's name until staff save one."""
+        return cls.objects.prefetch_related("hours").filter(pk=1).first() or cls(name=settings.GYM_NAME)
+
+    @property
+    def locality(self) -> str:
+        """ "Austin, Texas 78701": the parts that are filled in."""
+        place = ", ".join(part for part in (self.city, self.region) if part)
+        return " ".join(part for part in (place, self.postal_code) if part)
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+") if self.phone else ""
+
+    @property
+    def opening_hours(self) -> list["OpeningHours"]:
+        return list(self.hours.all()) if self.pk else []
+
+
+class OpeningHours(models.Model):
+    profile = models.ForeignKey(GymProfile, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.IntegerField(choices=Weekday)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")),
+                name="opening_hours_close_after_open",
+                violation_error_message="The gym must close after it opens (for hours past midnight, add two rows).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class Comparison(MarkdownModel, Publishable):

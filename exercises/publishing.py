@@ -12,11 +12,12 @@ def public_paths() -> list[str]:
     paths = [reverse("exercises:home")]
     paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
     paths += [item.get_absolute_url() for item in Exercise.objects.published()]
-    names = ["consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
+    names = ["visit", "consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
     return paths + [reverse(f"exercises:{name}") for name in names]
 
 
 def next_go_live() -> datetime | None:
-    """When the next scheduled comparison or exercise goes live, or None."""
-    upcoming = [when for when in (Comparison.objects.next_publication(), Exercise.objects.next_publication()) if when]
-    return min(upcoming, default=None)
+    """When the next scheduled comparison or exercise goes live, or None (one query for both)."""
+    upcoming = Comparison.objects.scheduled().order_by().values_list("published_at", flat=True)
+    upcoming = upcoming.union(Exercise.objects.scheduled().order_by().values_list("published_at", flat=True))
+    return next(iter(upcoming.order_by("published_at")[:1]), None)

@@ -76,7 +76,41 @@ def breadcrumbs(*trail: tuple[str, str]) -> dict:
     }
 
 
-def article(meta: PageMeta) -> dict:
+def gym_data(gym) -> dict:
+    """The gym as schema.org knows gyms: an ExerciseGym (a LocalBusiness), with only what its profile holds."""
+    address = {
+        "streetAddress": gym.street_address,
+        "addressLocality": gym.city,
+        "addressRegion": gym.region,
+        "postalCode": gym.postal_code,
+    }
+    data = {
+        **organization(),
+        "@type": "ExerciseGym",
+        "name": gym.name,
+        "telephone": gym.phone,
+        "email": gym.email,
+        "hasMap": gym.map_url,
+        "address": {"@type": "PostalAddress", **{k: v for k, v in address.items() if v}},
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{slot.get_weekday_display()}",
+                "opens": slot.opens.strftime("%H:%M"),
+                "closes": slot.closes.strftime("%H:%M"),
+            }
+            for slot in gym.opening_hours
+        ],
+    }
+    return {key: value for key, value in data.items() if value and value != {"@type": "PostalAddress"}}
+
+
+def visit_structured_data(gym, meta: PageMeta) -> SafeString:
+    graph = [gym_data(gym), breadcrumbs(("Home", "/"), ("Visit", meta.path))]
+    return ld_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def article(meta: PageMeta, gym=None) -> dict:
     return {
         "@type": "Article",
         "headline": meta.title[:110],
@@ -85,14 +119,14 @@ def article(meta: PageMeta) -> dict:
         "datePublished": meta.published.isoformat() if meta.published else None,
         "dateModified": (meta.modified or meta.published).isoformat() if meta.published else None,
         "author": organization(),
-        "publisher": organization(),
+        "publisher": gym_data(gym) if gym is not None else organization(),
         "mainEntityOfPage": meta.canonical,
     }
 
 
-def comparison_structured_data(comparison, meta: PageMeta) -> SafeString:
+def comparison_structured_data(comparison, meta: PageMeta, gym=None) -> SafeString:
     graph = [
-        article(meta),
+        article(meta, gym),
         breadcrumbs(("Home", "/"), (comparison.title, meta.path)),
         {
             "@type": "FAQPage",
@@ -109,8 +143,8 @@ def comparison_structured_data(comparison, meta: PageMeta) -> SafeString:
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 
-def exercise_structured_data(exercise, meta: PageMeta) -> SafeString:
-    graph = [article(meta), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
+def exercise_structured_data(exercise, meta: PageMeta, gym=None) -> SafeString:
+    graph = [article(meta, gym), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 

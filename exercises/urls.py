@@ -13,6 +13,7 @@ urlpatterns = [
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison_detail"),
     path("compare/<slug:slug>/share.png", views.comparison_share_image, name="comparison_share_image"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
+    path("visit/", views.visit, name="visit"),
     path("consultation/", leads.consultation, name="consultation"),
     path("consultation/thanks/", leads.consultation_thanks, name="consultation_thanks"),
     path("healthz", views.healthz, name="healthz"),

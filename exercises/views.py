@@ -14,11 +14,19 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .charts import muscle_chart
+from .context_processors import gym_for
 from .leads.forms import ConsultationForm
 from .leads.views import take_consultation
 from .models import Comparison, Exercise, ExerciseMuscle, SlugRedirect
 from .pagecache import CACHE_ALIAS, public_page
-from .seo import PageMeta, comparison_structured_data, exercise_structured_data, reading_minutes, share_image
+from .seo import (
+    PageMeta,
+    comparison_structured_data,
+    exercise_structured_data,
+    reading_minutes,
+    share_image,
+    visit_structured_data,
+)
 from .templatetags.articles import Citations
 
 logger = logging.getLogger(__name__)
@@ -110,7 +118,7 @@ def comparison_detail(request, slug):
     )
     for link in related:
         link.url = Comparison(slug=link.target_slug).get_absolute_url() if link.target_slug in live else ""
-    published_exercises = set(Exercise.objects.published().filter(pk__in=[e.pk for e in comparison.exercises]))
+    published_exercises = {exercise for exercise in comparison.exercises if exercise.is_live}
     meta = PageMeta(
         title=comparison.seo_title,
         description=comparison.seo_description,
@@ -136,7 +144,7 @@ def comparison_detail(request, slug):
             "citations": Citations(),
             "consultation_form": form,
             "meta": meta,
-            "structured_data": comparison_structured_data(comparison, meta),
+            "structured_data": comparison_structured_data(comparison, meta, gym_for(request)),
             # Lists and tables add roughly half as much again as the prose.
             "reading_minutes": reading_minutes(*html) * 3 // 2,
             "preview": not comparison.is_live,
@@ -198,12 +206,25 @@ def exercise_detail(request, slug):
             "chart": muscle_chart([exercise]),
             "citations": Citations(),
             "meta": meta,
-            "structured_data": exercise_structured_data(exercise, meta),
+            "structured_data": exercise_structured_data(exercise, meta, gym_for(request)),
             "reading_minutes": reading_minutes(exercise.what_it_is_html, exercise.how_it_works_html) * 2,
             "preview": not exercise.is_live,
         },
     )
     return as_preview(response, exercise)
+
+
+@require_safe
+@public_page
+def visit(request):
+    gym = gym_for(request)
+    meta = PageMeta(
+        title=f"Visit {gym.name}",
+        description=f"Where {gym.name} is, when it is open and how to get in touch.",
+        path=request.path,
+    )
+    structured_data = visit_structured_data(gym, meta)
+    return render(request, "exercises/gymprofile_visit.html", {"meta": meta, "structured_data": structured_data})
 
 
 @require_safe

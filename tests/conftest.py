@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "comparison": "/compare/leg-press-vs-hip-thrust/",
     "exercise-leg-press": "/exercises/leg-press/",
     "exercise-hip-thrust": "/exercises/hip-thrust/",
+    "visit": "/visit/",
     "consultation": "/consultation/",
     "consultation-thanks": "/consultation/thanks/",
     "not-found": "/no-such-page/",

@@ -42,3 +42,17 @@ def test_leads_and_their_emails_come_through_the_erasure_migration_intact():
     )
     notification = new.get_model("exercises", "Notification").objects.get(request_id=lead.pk)
     assert (notification.status, notification.attempts, notification.failure_announced_at) == ("failing", 3, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gym_profile_migration_ships_only_what_the_article_says():
+    before, after = ("exercises", "0005_reference_full_citation"), ("exercises", "0006_gym_profile")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+
+    profile = executor.loader.project_state([after]).apps.get_model("exercises", "GymProfile").objects.get()
+    assert (profile.name, profile.city, profile.region) == ("Community Strength Austin", "Austin", "Texas")
+    assert (profile.street_address, profile.phone, profile.email) == ("", "", "")
