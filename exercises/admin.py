@@ -258,6 +258,7 @@ class GymProfileAdmin(HistoryAdmin):
         (None, {"fields": ("name",)}),
         ("Where", {"fields": ("street_address", "city", "region", "postal_code", "map_url", "directions")}),
         ("How to reach it", {"fields": ("phone", "email")}),
+        ("Privacy page", {"fields": ("privacy_contact", "privacy_notice")}),
     )
 
     def has_add_permission(self, request):

@@ -447,8 +447,16 @@ class GymProfile(MarkdownModel):
     map_url = models.URLField("map link", blank=True, help_text="A link to the gym on a map, for directions.")
     directions = MarkdownxField(blank=True, help_text="How to find the door, where to park, which bus stops near.")
     directions_html = models.TextField(editable=False, default="")
+    privacy_contact = models.EmailField(
+        blank=True, help_text="Where visitors ask for their data to be deleted. Empty uses the email above."
+    )
+    privacy_notice = MarkdownxField(
+        blank=True,
+        help_text="The gym's own words at the top of the privacy page; the facts below it are kept up to date.",
+    )
+    privacy_notice_html = models.TextField(editable=False, default="")
 
-    markdown_fields = ("directions",)
+    markdown_fields = ("directions", "privacy_notice")
 
     class Meta:
         ordering = ["pk"]
@@ -478,6 +486,10 @@ class GymProfile(MarkdownModel):
         """ "Austin, Texas 78701": the parts that are filled in."""
         place = ", ".join(part for part in (self.city, self.region) if part)
         return " ".join(part for part in (place, self.postal_code) if part)
+
+    @property
+    def privacy_email(self) -> str:
+        return self.privacy_contact or self.email
 
     @property
     def phone_href(self) -> str:

@@ -12,7 +12,7 @@ def public_paths() -> list[str]:
     paths = [reverse("exercises:home")]
     paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
     paths += [item.get_absolute_url() for item in Exercise.objects.published()]
-    names = ["visit", "consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
+    names = ["visit", "privacy", "consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
     return paths + [reverse(f"exercises:{name}") for name in names]
 
 

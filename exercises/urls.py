@@ -14,6 +14,7 @@ urlpatterns = [
     path("compare/<slug:slug>/share.png", views.comparison_share_image, name="comparison_share_image"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
     path("visit/", views.visit, name="visit"),
+    path("privacy/", views.privacy, name="privacy"),
     path("consultation/", leads.consultation, name="consultation"),
     path("consultation/thanks/", leads.consultation_thanks, name="consultation_thanks"),
     path("healthz", views.healthz, name="healthz"),

@@ -229,6 +229,20 @@ def visit(request):
 
 @require_safe
 @public_page
+def privacy(request):
+    gym = gym_for(request)
+    meta = PageMeta(
+        title="Privacy",
+        description=f"What {gym.name} keeps when you ask for a consultation, for how long, and how to have it erased.",
+        path=request.path,
+    )
+    return render(
+        request, "exercises/gymprofile_privacy.html", {"meta": meta, "retention_days": settings.LEAD_RETENTION_DAYS}
+    )
+
+
+@require_safe
+@public_page
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

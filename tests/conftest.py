@@ -26,6 +26,7 @@ PUBLIC_PAGES = {
     "exercise-leg-press": "/exercises/leg-press/",
     "exercise-hip-thrust": "/exercises/hip-thrust/",
     "visit": "/visit/",
+    "privacy": "/privacy/",
     "consultation": "/consultation/",
     "consultation-thanks": "/consultation/thanks/",
     "not-found": "/no-such-page/",

@@ -96,3 +96,32 @@ def test_staff_edit_the_one_profile_and_cannot_add_a_second(admin_client, full_p
     assert admin_client.get("/admin/exercises/gymprofile/add/").status_code == 403
     assert admin_client.get(f"/admin/exercises/gymprofile/{full_profile.pk}/change/").status_code == 200
     assert admin_client.get(f"/admin/exercises/gymprofile/{full_profile.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_says_what_is_kept_how_long_who_sees_it_and_whom_to_ask(full_profile, settings):
+    settings.LEAD_RETENTION_DAYS = 365
+    full_profile.privacy_notice = "We answer within **a week**."
+    full_profile.save()
+
+    page = Client().get("/privacy/").content.decode()
+
+    assert "<strong>a week</strong>" in page  # the gym's own words
+    assert "365 days" in page
+    assert "Who sees it" in page and "IP address" in page
+    assert 'href="mailto:hello@gym.example"' in page  # no privacy contact set: the gym's email
+    assert "csrftoken" in page and "no tracking" in page
+
+
+@pytest.mark.django_db
+def test_the_form_and_the_footer_link_the_privacy_page(client, content):
+    for path in ("/consultation/", ARTICLE):
+        page = Client().get(path).content.decode()
+        assert page.count('href="/privacy/"') == 2  # beside the consent box, and in the footer
+
+
+@pytest.mark.django_db
+def test_a_visitor_gets_no_cookie_but_the_forms_csrf_one(client, content):
+    for path in ("/", ARTICLE, "/visit/", "/privacy/", "/consultation/", "/exercises/hip-thrust/"):
+        response = Client().get(path)
+        assert set(response.cookies) <= {"csrftoken"}, (path, set(response.cookies))
