@@ -46,7 +46,9 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         "url = static('css/site.css'); r = Client().get(url, HTTP_ACCEPT_ENCODING='br, gzip');"
         "print(url); print(r.status_code); print(r['Cache-Control']); print(r.get('Content-Encoding'));"
         # RFC 9110: q=0 refuses a coding.
-        "r = Client().get(url, HTTP_ACCEPT_ENCODING='br;q=0, gzip; q=0.0, identity'); print(r.get('Content-Encoding'))"
+        "r = Client().get(url, HTTP_ACCEPT_ENCODING='br;q=0, gzip; q=0.0, identity'); print(r.get('Content-Encoding'));"
+        # RFC 9110: a list of tags that holds the file's is a 304.
+        "tag = Client().get(url)['ETag']; print(Client().get(url, HTTP_IF_NONE_MATCH='\"other\", ' + tag).status_code)"
     )
     result = subprocess.run(
         [sys.executable, "-c", env_code],
@@ -65,12 +67,13 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    url, status, cache_control, encoding, refused = result.stdout.strip().splitlines()[-5:]
+    url, status, cache_control, encoding, refused, revalidated = result.stdout.strip().splitlines()[-6:]
     assert url.startswith("/static/css/site.") and url.endswith(".css") and url != "/static/css/site.css"
     assert status == "200"
     assert "max-age=315360000" in cache_control and "immutable" in cache_control
     assert encoding == "br"
     assert refused == "None"
+    assert revalidated == "304"
     hashed = tmp_path / "static" / url.removeprefix("/static/")
     assert hashed.with_name(hashed.name + ".gz").exists()
     assert hashed.with_name(hashed.name + ".br").exists()
