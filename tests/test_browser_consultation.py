@@ -83,6 +83,8 @@ def test_a_visitor_books_using_only_the_keyboard(page, live_server):
     assert focused(page) == "id_consent"
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/privacy/"  # what is kept, and why
+    page.keyboard.press("Tab")
     assert focused(page) == "id_calls_texts_consent"
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
@@ -125,6 +127,7 @@ def test_errors_are_summarised_linked_to_their_fields_and_keep_what_was_typed(pa
     typed_message = 'Knees & "hips" <sometimes> hurt.\nÇa va?'
     page.keyboard.type(typed_message)
     page.keyboard.press("Tab")  # consent: left unticked
+    page.keyboard.press("Tab")  # the privacy page's link
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # calls and texts: ticked
     page.wait_for_timeout(600)  # a person takes longer than the time trap
