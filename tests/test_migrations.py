@@ -6,6 +6,16 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 ON_MAIN = ("exercises", "0003_publishing_seo_redirects")
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_latest_schema():
+    """Later tests (and servers they start on this database) need every migration applied again."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 LATEST = ("exercises", "0004_leads_failed_emails_erasure_first_contact")
 
 
