@@ -3,10 +3,10 @@
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.utils.cache import get_conditional_response
 from django.utils.encoding import escape_uri_path
 from django.utils.html import escape
-from django.utils.http import parse_etags
 
 from . import store
 from .page import CachedPage, join, split
@@ -73,9 +73,9 @@ class PageCacheMiddleware:
 
     def serve(self, request, page: CachedPage):
         filled = values(request, page.holes)  # on a 304 too: a value may come with a cookie, as CSRF's does
-        if matches(request.headers.get("If-None-Match", ""), page.etag):
-            response = HttpResponseNotModified()
-        else:
+        # Django's own RFC 9110 check: a 304 when If-None-Match lists this page's tag (weak comparison).
+        response = get_conditional_response(request, etag=page.etag)
+        if response is None:
             gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
             body = page.body(filled, gzip=gzip)
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=page.status)
@@ -97,12 +97,6 @@ def is_tracking(parameter: str) -> bool:
 def values(request, holes) -> list[bytes]:
     fill = store.configured("HOLES")
     return [escape(fill[name](request)).encode() for name in holes]
-
-
-def matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110, 13.1.2: any listed tag, or *, by weak comparison."""
-    tags = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
