@@ -1,13 +1,18 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import selectors, services
+from . import publish_check, selectors, services
 from .models import (
     FAQ,
+    REPEATABLE_KINDS,
     ClientQuote,
     Comparison,
     Criterion,
@@ -21,6 +26,7 @@ from .models import (
     ProgrammingScheme,
     Reference,
     RelatedComparison,
+    Section,
     ShowdownFactor,
     SlugRedirect,
     Status,
@@ -40,10 +46,65 @@ class HistoryAdmin(VersionAdmin):
     history_latest_first = True
 
 
-class PublishableAdmin(HistoryAdmin):
-    """History and revert (django-reversion, following the inlines), and old slugs kept as redirects."""
+class PublishCheckFailed(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
 
+
+class PublishableForm(forms.ModelForm):
+    """Refuses, in one message at the top, when the saved result would fail the publish check."""
+
+    publish_problems: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.publish_problems:
+            items = format_html_join("", "<li>{}</li>", ((problem,) for problem in self.publish_problems))
+            raise ValidationError(
+                format_html(
+                    "Readers would see this, so it must be complete first. Nothing was saved; "
+                    "what you typed is still here. Still to do:<ul>{}</ul>"
+                    "Or set the status to Draft to save it as it is.",
+                    items,
+                )
+            )
+        return cleaned
+
+
+class PublishableAdmin(HistoryAdmin):
+    """History and revert (django-reversion, following the inlines), old slugs kept as redirects, and the
+    publish check: a save that readers would see is checked with its inlines saved, and undone if it fails."""
+
+    form = PublishableForm
     formfield_overrides = MARKDOWN_EDITOR
+
+    def publish_problems(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    @admin.display(description="status", ordering="published_at")
+    def state(self, obj):
+        if obj.status != Status.PUBLISHED:
+            return obj.get_status_display()
+        if obj.published_at > timezone.now():
+            when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            return f"Scheduled for {when}"
+        return "Published"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.publish_problems = getattr(request, "publish_problems", [])
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except PublishCheckFailed as failed:
+            # Everything was rolled back; the same POST again now fails in the form, keeping what was typed.
+            request.publish_problems = failed.problems
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         old_slug = form.initial.get("slug", "") if change else ""
@@ -51,9 +112,22 @@ class PublishableAdmin(HistoryAdmin):
         if change and "slug" in form.changed_data:
             services.record_slug_change(item=obj, old_slug=old_slug)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if problems := self.publish_problems(form.instance):
+            raise PublishCheckFailed(problems)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, object_id)
         published = request.method == "GET" and item is not None and item.status == Status.PUBLISHED
+        if published and (problems := self.publish_problems(item)):
+            messages.warning(
+                request,
+                format_html(
+                    "Readers see this, but it fails the publish check; the next save must fix:<ul>{}</ul>",
+                    format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+                ),
+            )
         if published and (missing := selectors.uncheckable_references(item)):
             keys = ", ".join(reference.key for reference in missing)
             messages.warning(
@@ -109,7 +183,7 @@ class ClientQuoteInline(PositionedTabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(PublishableAdmin):
-    list_display = ("name", "status", "published_at", "muscle_count", "position", "updated_at")
+    list_display = ("name", "state", "muscle_count", "position", "updated_at")
     list_editable = ("position",)
     list_filter = ("status",)
     search_fields = ("name", "summary", "what_it_is", "how_it_works")
@@ -125,6 +199,9 @@ class ExerciseAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("muscle_links")
+
+    def publish_problems(self, obj) -> list[str]:
+        return publish_check.exercise_problems(obj)
 
     @admin.display(description="muscles")
     def muscle_count(self, obj):
@@ -179,11 +256,40 @@ class RelatedComparisonInline(PositionedTabularInline):
     fields = ("position", "text_before", "link_text", "target_slug", "text_after")
 
 
+class SectionFormSet(forms.BaseInlineFormSet):
+    """Catches a kind added twice in one save, which the database's conditional constraint would only refuse."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk or self._should_delete_form(form):
+                continue
+            kind, side = form.cleaned_data.get("kind"), form.cleaned_data.get("side", "")
+            key = ("side", side) if side else (None if kind in REPEATABLE_KINDS else ("kind", kind))
+            if key is None:
+                continue
+            if key in seen:
+                raise ValidationError(
+                    "Two sections show the same exercise's overview."
+                    if side
+                    else f"Two sections are “{Section(kind=kind).get_kind_display()}”: keep one."
+                )
+            seen.add(key)
+
+
+class SectionInline(MarkdownInline):
+    model = Section
+    formset = SectionFormSet
+    fields = ("position", "kind", "heading", "side", "caption", "body")
+    verbose_name_plural = "sections, in the order readers see them"
+
+
 @admin.register(Comparison)
 class ComparisonAdmin(PublishableAdmin):
-    list_display = ("title", "exercise_a", "exercise_b", "status", "published_at", "faq_count", "updated_at")
+    list_display = ("title", "exercise_a", "exercise_b", "state", "faq_count", "updated_at")
     list_filter = ("status", "exercise_a", "exercise_b")
-    search_fields = ("title", "summary", "intro", "final_thoughts")
+    search_fields = ("title", "summary", "sections__heading", "sections__body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("exercise_a", "exercise_b")
     readonly_fields = ("updated_at",)
@@ -203,14 +309,9 @@ class ComparisonAdmin(PublishableAdmin):
                 )
             },
         ),
-        ("Introduction", {"fields": ("intro",)}),
-        ("Showdown", {"fields": ("showdown_heading", "showdown_intro", "criteria_caption")}),
-        ("Who should use each", {"fields": ("who_heading", "combine_heading", "combine_body")}),
-        ("Programming, myths and form", {"fields": ("programming_heading", "myths_heading", "form_heading", "warmup")}),
-        ("Closing", {"fields": ("final_heading", "final_thoughts", "faq_heading", "cta_heading", "cta_body")}),
         SEARCH_AND_SHARING,
     )
-    inlines = (ShowdownFactorInline, CriterionInline, RelatedComparisonInline, MythInline, FAQInline)
+    inlines = (SectionInline, ShowdownFactorInline, CriterionInline, RelatedComparisonInline, MythInline, FAQInline)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exercise_a", "exercise_b").prefetch_related("faqs")
@@ -218,6 +319,9 @@ class ComparisonAdmin(PublishableAdmin):
     @admin.display(description="FAQs")
     def faq_count(self, obj):
         return len(obj.faqs.all())
+
+    def publish_problems(self, obj) -> list[str]:
+        return publish_check.comparison_problems(obj) if publish_check.faces_readers(obj) else []
 
 
 @admin.register(FAQ)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from .markdown import cited_keys, render_markdown
@@ -196,17 +197,19 @@ class Muscle(models.Model):
 
 class Exercise(MarkdownModel, Publishable):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    summary = models.CharField(max_length=200, help_text="One line, shown on cards and in search results.")
-    what_it_is = MarkdownxField("what it is")
+    slug = models.SlugField(max_length=80, unique=True, blank=True, help_text="Empty makes one from the name.")
+    summary = models.CharField(max_length=200, blank=True, help_text="One line, shown on cards and in search results.")
+    what_it_is = MarkdownxField("what it is", blank=True)
     what_it_is_html = models.TextField(editable=False, default="")
-    muscles_intro = models.CharField(max_length=200, help_text="The sentence that leads into the muscle list.")
+    muscles_intro = models.CharField(
+        max_length=200, blank=True, help_text="The sentence that leads into the muscle list."
+    )
     muscles_more = models.CharField(
         max_length=300, blank=True, help_text="A closing line for muscles that only help out."
     )
-    how_it_works = MarkdownxField("how it works")
+    how_it_works = MarkdownxField("how it works", blank=True)
     how_it_works_html = models.TextField(editable=False, default="")
-    equipment = models.CharField(max_length=200)
+    equipment = models.CharField(max_length=200, blank=True)
     programming_tip = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -232,6 +235,11 @@ class Exercise(MarkdownModel, Publishable):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)
 
     def _points(self, kind):
         return [point for point in self.points.all() if point.kind == kind]
@@ -522,36 +530,19 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-class Comparison(MarkdownModel, Publishable):
-    title = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    summary = models.CharField(max_length=250, help_text="One or two lines for the home page card.")
-    exercise_a = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+", verbose_name="first exercise")
-    exercise_b = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+", verbose_name="second exercise")
-    intro = MarkdownxField()
-    intro_html = models.TextField(editable=False, default="")
-    showdown_heading = models.CharField(max_length=120)
-    showdown_intro = models.CharField(max_length=300, blank=True)
-    criteria_caption = models.CharField(max_length=200, help_text="The caption read out with the criteria table.")
-    who_heading = models.CharField("“who should use each” heading", max_length=120)
-    combine_heading = models.CharField("“combine both” heading", max_length=120)
-    combine_body = MarkdownxField("“combine both” advice")
-    combine_body_html = models.TextField(editable=False, default="")
-    programming_heading = models.CharField(max_length=120)
-    myths_heading = models.CharField(max_length=120)
-    form_heading = models.CharField("form tips heading", max_length=120)
-    warmup = MarkdownxField("warm-up")
-    warmup_html = models.TextField(editable=False, default="")
-    final_heading = models.CharField("final thoughts heading", max_length=120)
-    final_thoughts = MarkdownxField()
-    final_thoughts_html = models.TextField(editable=False, default="")
-    faq_heading = models.CharField("FAQ heading", max_length=120)
-    cta_heading = models.CharField("call to action heading", max_length=160)
-    cta_body = MarkdownxField("call to action")
-    cta_body_html = models.TextField(editable=False, default="")
-    position = models.PositiveIntegerField(default=0, db_index=True)
+class Comparison(Publishable):
+    """One article comparing two exercises. What it says, and in which order, is its list of sections."""
 
-    markdown_fields = ("intro", "combine_body", "warmup", "final_thoughts", "cta_body")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Empty makes one from the title.")
+    summary = models.CharField(max_length=250, blank=True, help_text="One or two lines for the home page card.")
+    exercise_a = models.ForeignKey(
+        Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="first exercise"
+    )
+    exercise_b = models.ForeignKey(
+        Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="second exercise"
+    )
+    position = models.PositiveIntegerField(default=0, db_index=True)
 
     class Meta:
         ordering = ["position", "title"]
@@ -559,7 +550,7 @@ class Comparison(MarkdownModel, Publishable):
         verbose_name_plural = "comparisons"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(exercise_a=F("exercise_b")),
+                condition=Q(exercise_a__isnull=True) | Q(exercise_b__isnull=True) | ~Q(exercise_a=F("exercise_b")),
                 name="comparison_two_different_exercises",
                 violation_error_message="A comparison needs two different exercises.",
             ),
@@ -579,9 +570,15 @@ class Comparison(MarkdownModel, Publishable):
     def natural_key(self):
         return (self.slug,)
 
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.title)
+
     @property
-    def exercises(self):
-        return (self.exercise_a, self.exercise_b)
+    def exercises(self) -> tuple[Exercise, ...]:
+        """The exercises chosen so far: two once the article is ready."""
+        return tuple(exercise for exercise in (self.exercise_a, self.exercise_b) if exercise is not None)
 
 
 class ComparisonChild(models.Model):
@@ -677,6 +674,94 @@ class RelatedComparison(ComparisonChild):
         super().clean()
         if self.comparison_id and self.target_slug == self.comparison.slug:
             raise ValidationError({"target_slug": "A comparison cannot point at itself."})
+
+
+class SectionKind(models.TextChoices):
+    """What a section shows. Each kind has one template, includes/sections/<kind>.html, and rules in sections.py."""
+
+    PROSE = "prose", "Text"
+    AT_A_GLANCE = "at_a_glance", "At a glance"
+    EXERCISE_OVERVIEW = "exercise_overview", "Exercise overview"
+    SHOWDOWN = "showdown", "Showdown: factors and muscle chart"
+    CRITERIA = "criteria", "Criteria table"
+    WHO_SHOULD_CHOOSE = "who_should_choose", "Who should choose each"
+    PROGRAMMING = "programming", "Programming"
+    MYTHS = "myths", "Myths"
+    FORM_TIPS = "form_tips", "Form tips"
+    FAQS = "faqs", "FAQs"
+    RELATED = "related", "Related comparisons"
+    CALL_TO_ACTION = "call_to_action", "Call to action, with the consultation form"
+
+
+class Side(models.TextChoices):
+    FIRST = "a", "First exercise"
+    SECOND = "b", "Second exercise"
+
+
+# Kinds an article may hold more than once; any other kind shows its rows, so twice would say it all twice.
+REPEATABLE_KINDS = (SectionKind.PROSE, SectionKind.EXERCISE_OVERVIEW)
+
+
+class Section(MarkdownModel, ComparisonChild):
+    """One part of a comparison, in order. Its rows (factors, criteria, FAQs…) stay rows of the comparison."""
+
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=20, choices=SectionKind, default=SectionKind.PROSE)
+    heading = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Empty uses the usual heading for its kind, e.g. “Busting Myths”. A text section with no "
+        "heading at the very top is the article's introduction.",
+    )
+    side = models.CharField(
+        "exercise",
+        max_length=1,
+        choices=Side,
+        blank=True,
+        help_text="Exercise overview only: which of the article's two exercises it presents.",
+    )
+    body = MarkdownxField(
+        "text",
+        blank=True,
+        help_text="Text: the section itself. Showdown, call to action and the rest: a few lines under the "
+        "heading. Who should choose each: the “combine both” advice. Form tips: the tip in a box at the end.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    caption = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Criteria table: what a screen reader announces with it. Who should choose each: the heading "
+        "over the advice. Empty uses the usual one.",
+    )
+
+    markdown_fields = ("body",)
+
+    class Meta(ComparisonChild.Meta):
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=SectionKind.EXERCISE_OVERVIEW) | Q(side=""),
+                name="section_side_only_for_overview",
+                violation_error_message="Only an exercise overview is about one exercise: leave “exercise” empty.",
+            ),
+            models.UniqueConstraint(
+                fields=["comparison", "kind"],
+                condition=~Q(kind__in=REPEATABLE_KINDS),
+                name="section_kind_once",
+                violation_error_message="The article has a section of this kind already; "
+                "only text sections and exercise overviews can repeat.",
+            ),
+            models.UniqueConstraint(
+                fields=["comparison", "side"],
+                condition=~Q(side=""),
+                name="section_overview_once_per_exercise",
+                violation_error_message="This exercise has its overview in the article already.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or self.get_kind_display()
 
 
 class SlugRedirect(models.Model):

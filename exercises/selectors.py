@@ -6,9 +6,9 @@ from .models import Comparison, Exercise, Reference
 
 def cited_reference_keys(item: Comparison | Exercise) -> set[str]:
     """Every reference an article cites, in its own text, its parts' and (for a comparison) its exercises'."""
-    parts = [item]
+    parts = [item] if isinstance(item, Exercise) else [*item.sections.all(), *item.factors.all(), *item.faqs.all()]
     if isinstance(item, Comparison):
-        parts += [*item.factors.all(), *item.faqs.all(), *item.exercises]
+        parts += item.exercises
     return {key for part in parts for name in part.markdown_fields for key in cited_keys(getattr(part, name))}
 
 

@@ -2,7 +2,6 @@
 
 import io
 import json
-import math
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,11 +44,6 @@ class PageMeta:
     @property
     def image_url(self) -> str:
         return absolute(self.image or static("icons/icon-512.png"))
-
-
-def reading_minutes(*html_fragments: str) -> int:
-    words = sum(len(strip_tags(fragment).split()) for fragment in html_fragments)
-    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def ld_json(data) -> SafeString:
@@ -124,22 +118,23 @@ def article(meta: PageMeta, gym=None) -> dict:
     }
 
 
-def comparison_structured_data(comparison, meta: PageMeta, gym=None) -> SafeString:
-    graph = [
-        article(meta, gym),
-        breadcrumbs(("Home", "/"), (comparison.title, meta.path)),
-        {
-            "@type": "FAQPage",
-            "mainEntity": [
-                {
-                    "@type": "Question",
-                    "name": faq.question,
-                    "acceptedAnswer": {"@type": "Answer", "text": strip_tags(faq.answer_html).strip()},
-                }
-                for faq in comparison.faqs.all()
-            ],
-        },
-    ]
+def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=()) -> SafeString:
+    """The Article and its breadcrumbs; an FAQPage too when the page shows FAQs."""
+    graph = [article(meta, gym), breadcrumbs(("Home", "/"), (comparison.title, meta.path))]
+    if faqs:
+        graph.append(
+            {
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": faq.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": strip_tags(faq.answer_html).strip()},
+                    }
+                    for faq in faqs
+                ],
+            }
+        )
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 

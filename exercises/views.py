@@ -5,58 +5,22 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .charts import muscle_chart
+from . import pages
 from .context_processors import gym_for
 from .leads.forms import ConsultationForm
 from .leads.views import take_consultation
-from .models import Comparison, Exercise, ExerciseMuscle, SlugRedirect
+from .models import Comparison
 from .pagecache import CACHE_ALIAS, public_page
-from .seo import (
-    PageMeta,
-    comparison_structured_data,
-    exercise_structured_data,
-    reading_minutes,
-    share_image,
-    visit_structured_data,
-)
-from .templatetags.articles import Citations
+from .pages import MovedPermanently
+from .seo import PageMeta, share_image, visit_structured_data
 
 logger = logging.getLogger(__name__)
-
-EXERCISE_PARTS = (
-    "points",
-    "quotes",
-    "schemes",
-    Prefetch("muscle_links", queryset=ExerciseMuscle.objects.select_related("muscle")),
-)
-
-
-def find_for_visitor(request, queryset, slug: str, kind: str):
-    """The item at this slug: published ones for readers, any for staff (a preview).
-
-    An old slug answers with a 301 to where the item lives now.
-    """
-    visible = queryset if request.user.is_staff else queryset.published()
-    item = visible.filter(slug=slug).first()
-    if item is not None:
-        return item
-    moved = SlugRedirect.objects.filter(**{f"{kind}__isnull": False}, old_slug=slug).select_related(kind).first()
-    if moved is not None and (request.user.is_staff or moved.target.is_live):
-        raise MovedPermanently(moved.target.get_absolute_url())
-    raise Http404(f"No published {kind} at this address.")
-
-
-class MovedPermanently(Exception):
-    def __init__(self, url: str):
-        self.url = url
 
 
 def renders_moved(view):
@@ -83,14 +47,13 @@ def as_preview(response, item):
 @require_safe
 @public_page
 def home(request):
-    comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
     meta = PageMeta(
         title=f"{settings.GYM_NAME}: strength coaching and exercise comparisons",
         description="Coached strength training in Austin, Texas, and plain-English comparisons of the lifts "
         "people ask about most, so you can pick the right one for your goals.",
         path=request.path,
     )
-    return render(request, "exercises/home.html", {"comparisons": comparisons, "meta": meta})
+    return render(request, "exercises/home.html", {"comparisons": pages.home_comparisons(), "meta": meta})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -103,66 +66,25 @@ def comparison_detail(request, slug):
         if (shown := take_consultation(request)) is None:
             return redirect("exercises:consultation_thanks")
         form, status = shown
-    comparison = find_for_visitor(
-        request,
-        Comparison.objects.select_related("exercise_a", "exercise_b").prefetch_related(
-            "factors", "criteria", "myths", "faqs", "related"
-        ),
-        slug,
-        "comparison",
-    )
-    prefetch_related_objects(comparison.exercises, *EXERCISE_PARTS)
-    related = list(comparison.related.all())
-    live = set(
-        Comparison.objects.published().filter(slug__in=[r.target_slug for r in related]).values_list("slug", flat=True)
-    )
-    for link in related:
-        link.url = Comparison(slug=link.target_slug).get_absolute_url() if link.target_slug in live else ""
-    published_exercises = {exercise for exercise in comparison.exercises if exercise.is_live}
-    meta = PageMeta(
-        title=comparison.seo_title,
-        description=comparison.seo_description,
-        path=comparison.get_absolute_url(),
-        image=reverse("exercises:comparison_share_image", kwargs={"slug": comparison.slug}),
-        type="article",
-        published=comparison.published_at,
-        modified=comparison.updated_at,
-    )
-    html = [comparison.intro_html, comparison.combine_body_html, comparison.warmup_html, comparison.final_thoughts_html]
-    html += [f.verdict_a_html + f.verdict_b_html for f in comparison.factors.all()]
-    html += [faq.answer_html for faq in comparison.faqs.all()]
-    html += [e.what_it_is_html + e.how_it_works_html for e in comparison.exercises]
-    response = render(
-        request,
-        "exercises/comparison_detail.html",
-        {
-            "comparison": comparison,
-            "exercises": comparison.exercises,
-            "linkable_exercises": published_exercises,
-            "related_links": related,
-            "chart": muscle_chart(comparison.exercises),
-            "citations": Citations(),
-            "consultation_form": form,
-            "meta": meta,
-            "structured_data": comparison_structured_data(comparison, meta, gym_for(request)),
-            # Lists and tables add roughly half as much again as the prose.
-            "reading_minutes": reading_minutes(*html) * 3 // 2,
-            "preview": not comparison.is_live,
-        },
-        status=status,
-    )
+    page = pages.comparison_page(slug=slug, staff=request.user.is_staff, gym=gym_for(request))
+    preview = page.comparison if page.preview else None
+    context = {"page": page, "meta": page.meta, "consultation_form": form, "preview": preview}
+    response = render(request, "exercises/comparison_detail.html", context, status=status)
     if request.method == "POST":
         # One visitor's answers: never kept by any cache.
         response.public_page = False
         add_never_cache_headers(response)
-    return as_preview(response, comparison)
+    return as_preview(response, page.comparison)
 
 
 @require_safe
 @renders_moved
 def comparison_share_image(request, slug):
-    comparison = find_for_visitor(
-        request, Comparison.objects.select_related("exercise_a", "exercise_b"), slug, "comparison"
+    comparison = pages.find_for_visitor(
+        Comparison.objects.select_related("exercise_a", "exercise_b"),
+        slug=slug,
+        kind="comparison",
+        staff=request.user.is_staff,
     )
     names = [exercise.name for exercise in comparison.exercises]
     stamp = max(comparison.updated_at, *(exercise.updated_at for exercise in comparison.exercises))
@@ -182,36 +104,9 @@ def comparison_share_image(request, slug):
 @public_page
 @renders_moved
 def exercise_detail(request, slug):
-    exercise = find_for_visitor(request, Exercise.objects.prefetch_related(*EXERCISE_PARTS), slug, "exercise")
-    comparisons = (
-        Comparison.objects.published()
-        .filter(Q(exercise_a=exercise) | Q(exercise_b=exercise))
-        .select_related("exercise_a", "exercise_b")
-        .order_by("-published_at")
-    )
-    meta = PageMeta(
-        title=exercise.seo_title,
-        description=exercise.seo_description,
-        path=exercise.get_absolute_url(),
-        type="article",
-        published=exercise.published_at,
-        modified=exercise.updated_at,
-    )
-    response = render(
-        request,
-        "exercises/exercise_detail.html",
-        {
-            "exercise": exercise,
-            "comparisons": comparisons,
-            "chart": muscle_chart([exercise]),
-            "citations": Citations(),
-            "meta": meta,
-            "structured_data": exercise_structured_data(exercise, meta, gym_for(request)),
-            "reading_minutes": reading_minutes(exercise.what_it_is_html, exercise.how_it_works_html) * 2,
-            "preview": not exercise.is_live,
-        },
-    )
-    return as_preview(response, exercise)
+    page = pages.exercise_page(slug=slug, staff=request.user.is_staff, gym=gym_for(request))
+    context = {"page": page, "meta": page.meta, "preview": page.exercise if page.preview else None}
+    return as_preview(render(request, "exercises/exercise_detail.html", context), page.exercise)
 
 
 @require_safe

@@ -186,36 +186,35 @@ def make_exercise(name: str, **fields):
     return Exercise.objects.create(name=name, **{**defaults, **fields})
 
 
-def make_comparison(exercise_a, exercise_b, **fields):
-    """A published comparison of two exercises with every required field filled in."""
+def make_comparison(exercise_a, exercise_b, *, intro="Which one is for you?", sections=None, **fields):
+    """A published comparison of two exercises, with an introduction, its final thoughts and the form.
+
+    ``sections`` lists (kind, fields) pairs for the sections after the introduction; by default, a text
+    section "Final Thoughts" and the call to action.
+    """
     from django.utils import timezone
 
-    from exercises.models import Comparison, Status
+    from exercises.models import Comparison, Section, SectionKind, Status
 
     title = f"{exercise_a.name} vs {exercise_b.name}"
     defaults = {
         "title": title,
         "slug": f"{exercise_a.slug}-vs-{exercise_b.slug}",
         "summary": f"{title}, side by side.",
-        "intro": "Which one is for you?",
-        "showdown_heading": "The Showdown",
-        "criteria_caption": "Side by side",
-        "who_heading": "Who Should Use Each Exercise?",
-        "combine_heading": "Combine Both:",
-        "combine_body": "Do both.",
-        "programming_heading": "Programming",
-        "myths_heading": "Myths",
-        "form_heading": "Form",
-        "warmup": "Warm up first.",
-        "final_heading": "Final Thoughts",
-        "final_thoughts": "Both are good.",
-        "faq_heading": "FAQs",
-        "cta_heading": "Book a consultation",
-        "cta_body": "Come and train with us.",
         "status": Status.PUBLISHED,
         "published_at": timezone.now() - datetime.timedelta(days=1),
     }
-    return Comparison.objects.create(exercise_a=exercise_a, exercise_b=exercise_b, **{**defaults, **fields})
+    comparison = Comparison.objects.create(exercise_a=exercise_a, exercise_b=exercise_b, **{**defaults, **fields})
+    if sections is None:
+        sections = [
+            (SectionKind.PROSE, {"heading": "Final Thoughts", "body": "Both are good."}),
+            (SectionKind.CALL_TO_ACTION, {"body": "Come and train with us."}),
+        ]
+    if intro:
+        sections = [(SectionKind.PROSE, {"body": intro}), *sections]
+    for number, (kind, section_fields) in enumerate(sections, 1):
+        Section.objects.create(comparison=comparison, kind=kind, position=10 * number, **section_fields)
+    return comparison
 
 
 # --- PostgreSQL and Redis, for the runs that need a fleet's services --------------

@@ -123,7 +123,7 @@ def test_pages_have_search_filters_slug_prepopulation_and_a_useful_list(model):
     assert model_admin.search_fields
     assert "status" in model_admin.list_filter
     assert model_admin.prepopulated_fields.get("slug")
-    assert len(model_admin.list_display) >= 3 and "status" in model_admin.list_display
+    assert len(model_admin.list_display) >= 3 and "state" in model_admin.list_display
 
 
 def test_search_and_filters_find_the_article(admin_client, content):
@@ -150,7 +150,7 @@ def test_view_on_site_leads_to_the_public_page(admin_client, content, model, slu
 def test_markdown_fields_use_the_markdownx_editor_with_the_staff_only_preview(admin_client, content):
     page = admin_client.get(change_url(Comparison.objects.get())).content.decode()
 
-    assert 'name="intro"' in page
+    assert 'name="sections-0-body"' in page
     assert page.count("markdownx-editor") >= 5
     assert 'data-markdownx-urls-path="/markdownx/markdownify/"' in page
 
@@ -212,13 +212,13 @@ def test_the_admin_refuses_a_citation_of_an_unknown_reference(admin_client, cont
     comparison = Comparison.objects.get()
     url = change_url(comparison)
     data = form_data(admin_client, url)
-    data["final_thoughts"] = ["Trust me [ref:no-such-study]."]
+    data[f"{inline_prefix(data, 'heading', 'Final Thoughts')}-body"] = ["Trust me [ref:no-such-study]."]
 
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
     assert "No reference has the key no-such-study" in error_messages(response.content.decode())
-    assert "no-such-study" not in Comparison.objects.get().final_thoughts
+    assert "no-such-study" not in comparison.sections.get(heading="Final Thoughts").body
 
 
 def test_staff_add_an_faq_inline(admin_client, client, content):

@@ -47,7 +47,7 @@ def test_load_creates_the_article():
     assert Muscle.objects.count() == 6
     assert all(snapshot().values()), "a content model got no records"
     # Markdown was rendered on the way in.
-    assert Comparison.objects.get().intro_html.startswith("<p>Ever wondered")
+    assert Comparison.objects.get().sections.first().body_html.startswith("<p>Ever wondered")
 
 
 def test_a_second_run_changes_nothing():

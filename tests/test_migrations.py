@@ -116,3 +116,195 @@ def test_a_database_from_mains_migrations_with_staff_edits_and_leads_migrates_fo
         )
         assert moved.erased_at is None and moved.first_contacted_at is None
     assert new.get_model("exercises", "GymProfile").objects.get().name == "Community Strength Austin"
+
+
+# --- Sections: the article's outline moves out of the comparison's columns ----------------------------------
+
+BEFORE_SECTIONS = ("exercises", "0007_gym_privacy_page")
+SECTIONS = ("exercises", "0008_comparison_sections")
+
+
+def old_shape_article(old, now):
+    """An article as a live database on main holds it, with staff's own edits to its words."""
+    Exercise = old.get_model("exercises", "Exercise")
+    exercises = [
+        Exercise.objects.create(
+            name=name,
+            slug=name.lower().replace(" ", "-"),
+            summary=f"All about the {name}.",
+            what_it_is=f"The {name} is a lift staff described.",
+            what_it_is_html=f"<p>The {name} is a lift staff described.</p>",
+            muscles_intro="It works:",
+            how_it_works="You move the weight.",
+            how_it_works_html="<p>You move the weight.</p>",
+            equipment="A barbell",
+            status="published",
+            published_at=now,
+        )
+        for name in ("Squat", "Glute Bridge")
+    ]
+    fields = {
+        "intro": "An intro staff rewrote.",
+        "showdown_heading": "Squat vs. Glute Bridge: The Showdown",
+        "showdown_intro": "How they stack up.",
+        "criteria_caption": "Squat and glute bridge on two criteria",
+        "who_heading": "Who Should Use Each Exercise?",
+        "combine_heading": "Do Both:",
+        "combine_body": "Squat Monday, bridge Thursday.",
+        "programming_heading": "Programming Tips for Success",
+        "myths_heading": "Myths We Hear",
+        "form_heading": "Tips for Nailing Form",
+        "warmup": "**Warm-Up:** bridges first.",
+        "final_heading": "Final Thoughts",
+        "final_thoughts": "Both have a place.",
+        "faq_heading": "FAQs",
+        "cta_heading": "Start Your Fitness Journey with Community Strength Austin",
+        "cta_body": "Book a free consultation.",
+    }
+    html = {
+        f"{name}_html": f"<p>{fields[name]}</p>" for name in ("intro", "combine_body", "final_thoughts", "cta_body")
+    }
+    html["warmup_html"] = "<p><strong>Warm-Up:</strong> bridges first.</p>"
+    comparison = old.get_model("exercises", "Comparison").objects.create(
+        title="Squat vs Glute Bridge",
+        slug="squat-vs-glute-bridge",
+        summary="Squat or bridge?",
+        exercise_a=exercises[0],
+        exercise_b=exercises[1],
+        status="published",
+        published_at=now,
+        **fields,
+        **html,
+    )
+    old.get_model("exercises", "FAQ").objects.create(
+        comparison=comparison,
+        question="Which is easier on the knees?",
+        answer="The bridge, as staff now put it.",
+        answer_html="<p>The bridge, as staff now put it.</p>",
+    )
+    old.get_model("exercises", "ShowdownFactor").objects.create(
+        comparison=comparison,
+        title="Knee Stress",
+        verdict_a="More.",
+        verdict_a_html="<p>More.</p>",
+        verdict_b="Less.",
+        verdict_b_html="<p>Less.</p>",
+    )
+    old.get_model("exercises", "Criterion").objects.create(
+        comparison=comparison, name="Equipment", exercise_a_text="Rack", exercise_b_text="Floor"
+    )
+    old.get_model("exercises", "Myth").objects.create(
+        comparison=comparison, myth="Bridges are only for beginners.", correction="Load them heavy."
+    )
+    return comparison
+
+
+def three_leads(old, now, comparison):
+    Request = old.get_model("exercises", "ConsultationRequest")
+    return [
+        Request.objects.create(
+            name=f"Lead {number}",
+            email=f"lead{number}@example.com",
+            goal="glutes",
+            consent=True,
+            consent_text="Yes.",
+            consent_version="2026-11-24",
+            consented_at=now,
+            created_at=now,
+            status=status,
+            staff_notes="Called back." if status != "new" else "",
+            source_path="/compare/squat-vs-glute-bridge/",
+            source_comparison=comparison,
+        )
+        for number, status in enumerate(["new", "contacted", "won"])
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_on_mains_schema_becomes_sections_and_reads_as_before_with_its_edits(client):
+    from exercises.pagecache import mark_stale
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_SECTIONS])
+    old = executor.loader.project_state([BEFORE_SECTIONS]).apps
+    now = timezone.now() - timezone.timedelta(days=1)
+    comparison = old_shape_article(old, now)
+    leads = three_leads(old, now, comparison)
+    redirect = old.get_model("exercises", "SlugRedirect").objects.create(
+        old_slug="squat-or-bridge", comparison=comparison
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([SECTIONS])
+    new = executor.loader.project_state([SECTIONS]).apps
+
+    sections = list(
+        new.get_model("exercises", "Section").objects.filter(comparison_id=comparison.pk).order_by("position")
+    )
+    assert [(s.kind, s.heading, s.side) for s in sections] == [
+        ("prose", "", ""),
+        ("at_a_glance", "", ""),
+        ("exercise_overview", "", "a"),
+        ("exercise_overview", "", "b"),
+        ("showdown", "", ""),  # the usual heading, so it follows the default
+        ("criteria", "", ""),
+        ("related", "", ""),
+        ("who_should_choose", "", ""),
+        ("programming", "", ""),
+        ("myths", "Myths We Hear", ""),  # staff's own heading stays theirs
+        ("form_tips", "", ""),
+        ("prose", "Final Thoughts", ""),
+        ("faqs", "", ""),
+        ("call_to_action", "", ""),
+    ]
+    assert sections[5].caption == "Squat and glute bridge on two criteria"
+    assert sections[7].caption == "Do Both:"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    mark_stale()
+    page = client.get("/compare/squat-vs-glute-bridge/").content.decode()
+    for text in [
+        "An intro staff rewrote.",
+        "The bridge, as staff now put it.",
+        "Myths We Hear",
+        "Do Both:",
+        "Squat Monday, bridge Thursday.",
+        "Warm-Up:",
+        "Both have a place.",
+        "Start Your Fitness Journey with Community Strength Austin",
+        "Book a free consultation.",
+        "How they stack up.",
+        "Squat and glute bridge on two criteria",
+        "The Squat is a lift staff described.",
+    ]:
+        assert text in page, text
+    assert client.get("/compare/squat-or-bridge/")["Location"] == "/compare/squat-vs-glute-bridge/"
+
+    latest = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    after = {lead.pk: lead for lead in latest.get_model("exercises", "ConsultationRequest").objects.all()}
+    kept = [after[lead.pk] for lead in leads]
+    assert [(lead.name, lead.status, lead.staff_notes, lead.source_comparison_id) for lead in kept] == [
+        (lead.name, lead.status, lead.staff_notes, comparison.pk) for lead in leads
+    ]
+    assert latest.get_model("exercises", "SlugRedirect").objects.get().pk == redirect.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sections_migration_goes_back_to_the_columns_it_came_from():
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_SECTIONS])
+    old = executor.loader.project_state([BEFORE_SECTIONS]).apps
+    comparison = old_shape_article(old, timezone.now())
+    before = old.get_model("exercises", "Comparison").objects.values().get(pk=comparison.pk)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([SECTIONS])
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_SECTIONS])
+
+    back = executor.loader.project_state([BEFORE_SECTIONS]).apps
+    after = back.get_model("exercises", "Comparison").objects.values().get(pk=comparison.pk)
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }

@@ -237,9 +237,9 @@ def test_markdown_is_rendered_to_html_when_saved(squat, deadlift):
     squat.refresh_from_db()
     assert squat.what_it_is_html == "<p>A <strong>big</strong> lift.</p>\n<ul>\n<li>hips</li>\n<li>knees</li>\n</ul>"
 
-    comparison = make_comparison(squat, deadlift, final_thoughts="Train *both*.")
+    comparison = make_comparison(squat, deadlift, intro="Train *both*.")
     faq = FAQ.objects.create(comparison=comparison, question="Why?", answer="Because <script>x()</script>it *works*.")
-    assert comparison.final_thoughts_html == "<p>Train <em>both</em>.</p>"
+    assert comparison.sections.first().body_html == "<p>Train <em>both</em>.</p>"
     assert faq.answer_html == "<p>Because it <em>works</em>.</p>"
 
     faq.answer = "Changed."

@@ -16,7 +16,7 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "leg-press-vs-hip-t
 ROOT_MODELS = (Muscle, Reference, Exercise, Comparison)
 CHILDREN = {
     Exercise: ("muscle_links", "points", "quotes", "schemes"),
-    Comparison: ("factors", "criteria", "related", "myths", "faqs"),
+    Comparison: ("sections", "factors", "criteria", "related", "myths", "faqs"),
 }
 
 

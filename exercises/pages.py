@@ -1,0 +1,173 @@
+"""One read per public page: what the page shows, as a plain object for its template.
+
+Views only turn HTTP into one of these calls and a template. Each function
+runs a fixed number of queries, however many sections, FAQs or points an
+article has.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.urls import reverse
+
+from .charts import muscle_chart
+from .models import Comparison, Exercise, ExerciseMuscle, GymProfile, RelatedComparison, SlugRedirect
+from .sections import Article, ShownSection, count_words, related_links, shown_sections
+from .seo import WORDS_PER_MINUTE, PageMeta, comparison_structured_data, exercise_structured_data
+from .templatetags.articles import Citations
+
+EXERCISE_PARTS = (
+    "points",
+    "quotes",
+    "schemes",
+    Prefetch("muscle_links", queryset=ExerciseMuscle.objects.select_related("muscle")),
+)
+
+
+def related_links_prefetch() -> Prefetch:
+    """The related lines, each knowing whether a published comparison has its slug (no query per line)."""
+    live_target = Comparison.objects.published().filter(slug=OuterRef("target_slug"))
+    return Prefetch("related", queryset=RelatedComparison.objects.annotate(target_live=Exists(live_target)))
+
+
+class MovedPermanently(Exception):
+    """The item lives at another address now: the view answers with a 301 to ``url``."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+def find_for_visitor(queryset: QuerySet, *, slug: str, kind: str, staff: bool):
+    """The item at this slug: published ones for readers, any for staff (a preview).
+
+    An old slug raises MovedPermanently to where the item lives now; nothing raises Http404.
+    """
+    visible = queryset if staff else queryset.published()
+    item = visible.filter(slug=slug).first()
+    if item is not None:
+        return item
+    moved = SlugRedirect.objects.filter(**{f"{kind}__isnull": False}, old_slug=slug).select_related(kind).first()
+    if moved is not None and (staff or moved.target.is_live):
+        raise MovedPermanently(moved.target.get_absolute_url())
+    raise Http404(f"No published {kind} at this address.")
+
+
+def minutes_to_read(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+@dataclass
+class ComparisonPage:
+    comparison: Comparison
+    lead_html: str
+    sections: list[ShownSection]
+    meta: PageMeta
+    structured_data: str
+    reading_minutes: int
+    preview: bool
+    citations: Citations = field(default_factory=Citations)
+
+    @property
+    def toc(self) -> list[ShownSection]:
+        """Every section the page shows under a heading of its own, in order."""
+        return [section for section in self.sections if section.heading]
+
+
+def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPage:
+    comparison = find_for_visitor(
+        Comparison.objects.select_related("exercise_a", "exercise_b").prefetch_related(
+            "sections",
+            "factors",
+            "criteria",
+            "myths",
+            "faqs",
+            related_links_prefetch(),
+        ),
+        slug=slug,
+        kind="comparison",
+        staff=staff,
+    )
+    prefetch_related_objects(list(comparison.exercises), *EXERCISE_PARTS)
+    preview = not comparison.is_live
+    # Readers never see a draft exercise's text, even on a live article; staff previewing see everything.
+    visible = {
+        side: exercise
+        for side in ("a", "b")
+        if (exercise := getattr(comparison, f"exercise_{side}")) is not None and (exercise.is_live or staff)
+    }
+    article = Article(comparison=comparison, visible=visible, related=related_links(comparison), gym=gym.name)
+    sections = list(comparison.sections.all())
+    lead = sections.pop(0) if sections and sections[0].kind == "prose" and not sections[0].heading else None
+    shown = shown_sections(sections, article)
+    meta = PageMeta(
+        title=comparison.seo_title,
+        description=comparison.seo_description,
+        path=comparison.get_absolute_url(),
+        image=reverse("exercises:comparison_share_image", kwargs={"slug": comparison.slug}),
+        type="article",
+        published=comparison.published_at,
+        modified=comparison.updated_at,
+    )
+    faqs = next((section.rows for section in shown if section.kind == "faqs"), [])
+    lead_html = lead.body_html if lead else ""
+    words = sum(section.words for section in shown) + count_words([lead_html])
+    return ComparisonPage(
+        comparison=comparison,
+        lead_html=lead_html,
+        sections=shown,
+        meta=meta,
+        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs),
+        reading_minutes=minutes_to_read(words),
+        preview=preview,
+    )
+
+
+@dataclass
+class ExercisePage:
+    exercise: Exercise
+    comparisons: list[Comparison]
+    chart: object
+    meta: PageMeta
+    structured_data: str
+    reading_minutes: int
+    preview: bool
+    citations: Citations = field(default_factory=Citations)
+
+
+def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
+    exercise = find_for_visitor(
+        Exercise.objects.prefetch_related(*EXERCISE_PARTS), slug=slug, kind="exercise", staff=staff
+    )
+    comparisons = list(
+        Comparison.objects.published()
+        .filter(Q(exercise_a=exercise) | Q(exercise_b=exercise))
+        .select_related("exercise_a", "exercise_b")
+        .order_by("-published_at")
+    )
+    meta = PageMeta(
+        title=exercise.seo_title,
+        description=exercise.seo_description,
+        path=exercise.get_absolute_url(),
+        type="article",
+        published=exercise.published_at,
+        modified=exercise.updated_at,
+    )
+    points = exercise.points.all()
+    texts = [exercise.summary, exercise.what_it_is_html, exercise.how_it_works_html, exercise.muscles_intro]
+    texts += [link.note for link in exercise.muscle_links.all()] + [f"{p.title} {p.body}" for p in points]
+    texts += [quote.quote for quote in exercise.quotes.all()] + [s.sentence for s in exercise.schemes.all()]
+    return ExercisePage(
+        exercise=exercise,
+        comparisons=comparisons,
+        chart=muscle_chart([exercise]),
+        meta=meta,
+        structured_data=exercise_structured_data(exercise, meta, gym),
+        reading_minutes=minutes_to_read(count_words(texts)),
+        preview=not exercise.is_live,
+    )
+
+
+def home_comparisons() -> list[Comparison]:
+    return list(Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at"))
