@@ -161,6 +161,7 @@ def show(section: Section, article: Article) -> ShownSection | None:
             has_content = bool(exercise.what_it_is_html or exercise.how_it_works_html or shown.rows or parts)
         case SectionKind.SHOWDOWN:
             shown.rows = list(comparison.factors.all())
+            shown.exercises = exercises
             shown.chart = muscle_chart(exercises)
             shown.texts += [f"{factor.title} {factor.verdict_a_html} {factor.verdict_b_html}" for factor in shown.rows]
             has_content = bool(shown.rows or shown.chart.rows)

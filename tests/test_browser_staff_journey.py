@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from exercises.models import FAQ, Comparison, Status
+from exercises.models import FAQ, Comparison, SectionKind, Status
 from exercises.pagecache import is_cached
 from tests.conftest import make_exercise
 
@@ -175,28 +175,27 @@ def add_scheduled_comparison(staff, goes_live: datetime.datetime) -> None:
     staff.locator("#id_status").select_option(Status.PUBLISHED.value)
     staff.locator("#id_published_at_0").fill(goes_live.strftime("%Y-%m-%d"))
     staff.locator("#id_published_at_1").fill(goes_live.strftime("%H:%M:%S"))
-    fields = {
-        "intro": "Both lifts build **glutes**; here is how they differ.",
-        "showdown_heading": "The Showdown",
-        "criteria_caption": "Glute bridge and hip thrust, criterion by criterion",
-        "who_heading": "Who Should Use Each Exercise?",
-        "combine_heading": "Combine Both:",
-        "combine_body": "Bridge to warm up, thrust for the heavy sets.",
-        "programming_heading": "Programming",
-        "myths_heading": "Myths",
-        "form_heading": "Form Tips",
-        "warmup": "Start with bodyweight bridges.",
-        "final_heading": "Final Thoughts",
-        "final_thoughts": "Both earn a place in a glute programme.",
-        "faq_heading": "FAQs",
-        "cta_heading": "Book a free consultation",
-        "cta_body": "A coach will check your form.",
-    }
-    for name, value in fields.items():
-        staff.locator(f"#id_{name}").fill(value)
+    add_section(staff, SectionKind.PROSE, body="Both lifts build **glutes**; here is how they differ.")
+    add_section(staff, SectionKind.PROSE, heading="Final Thoughts", body="Both earn a place in a glute programme.")
+    add_section(staff, SectionKind.CALL_TO_ACTION, body="A coach will check your form.")
     staff.screenshot(path=f"{SHOTS}-add-comparison.png", full_page=True)
     staff.get_by_role("button", name="Save", exact=True).click()
     staff.locator(".messagelist .success").wait_for()
+
+
+def add_section(staff, kind: str, **fields: str) -> None:
+    """Add a section at the end of the article's list, with the inline's own "Add another" link."""
+    rows = staff.locator("#sections-group .inline-related:not(.empty-form)")
+    index = rows.count()
+    staff.locator("#sections-group .add-row a").click()
+    staff.locator(f"#id_sections-{index}-kind").select_option(kind)
+    staff.locator(f"#id_sections-{index}-position").fill(str(10 * (index + 1)))
+    for name, value in fields.items():
+        field = staff.locator(f"#id_sections-{index}-{name}")
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
 
 
 def choose_exercise(staff, field: str, typed: str, name: str) -> None:
