@@ -14,7 +14,9 @@ from .models import (
     FAQ,
     REPEATABLE_KINDS,
     ClientQuote,
+    Coach,
     Comparison,
+    Credential,
     Criterion,
     Exercise,
     ExerciseMuscle,
@@ -38,6 +40,7 @@ admin.site.index_title = "Content and consultation requests"
 
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 SEARCH_AND_SHARING = ("Search and sharing", {"fields": ("meta_title", "meta_description")})
+BYLINE = ("Byline", {"fields": (("author", "reviewer"), ("reviewed_on", "next_review_due"))})
 
 
 class HistoryAdmin(VersionAdmin):
@@ -193,6 +196,7 @@ class ExerciseAdmin(PublishableAdmin):
         (None, {"fields": ("name", "slug", "summary", "status", "published_at", "position", "updated_at")}),
         ("Article", {"fields": ("what_it_is", "muscles_intro", "muscles_more", "how_it_works", "equipment")}),
         ("Programming", {"fields": ("programming_tip",)}),
+        BYLINE,
         SEARCH_AND_SHARING,
     )
     inlines = (ExerciseMuscleInline, ExercisePointInline, ProgrammingSchemeInline, ClientQuoteInline)
@@ -309,6 +313,7 @@ class ComparisonAdmin(PublishableAdmin):
                 )
             },
         ),
+        BYLINE,
         SEARCH_AND_SHARING,
     )
     inlines = (SectionInline, ShowdownFactorInline, CriterionInline, RelatedComparisonInline, MythInline, FAQInline)
@@ -340,6 +345,32 @@ class FAQAdmin(HistoryAdmin):
         reversion.add_to_revision(obj.comparison)
 
 
+class CredentialInline(PositionedTabularInline):
+    model = Credential
+    fields = ("position", "name", "issued_by")
+
+
+@admin.register(Coach)
+class CoachAdmin(HistoryAdmin):
+    """Coaches write and review articles; the byline and their page show only published ones."""
+
+    formfield_overrides = MARKDOWN_EDITOR
+    list_display = ("name", "role", "credential_names", "is_published", "position")
+    list_editable = ("position",)
+    list_filter = ("is_published",)
+    search_fields = ("name", "role", "bio")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "role", "years_coaching", "bio", "is_published", "position")
+    inlines = (CredentialInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credentials")
+
+    @admin.display(description="credentials")
+    def credential_names(self, obj):
+        return obj.credential_names
+
+
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ("old_slug", "target", "created_at")
@@ -363,7 +394,20 @@ class GymProfileAdmin(HistoryAdmin):
         ("Where", {"fields": ("street_address", "city", "region", "postal_code", "map_url", "directions")}),
         ("How to reach it", {"fields": ("phone", "email")}),
         ("Privacy page", {"fields": ("privacy_contact", "privacy_notice")}),
+        (
+            "Words on the site",
+            {
+                "fields": (
+                    "tagline",
+                    "consultation_intro",
+                    "what_happens_next",
+                    "consultation_coach",
+                    "exercise_cta_heading",
+                )
+            },
+        ),
     )
+    autocomplete_fields = ("consultation_coach",)
 
     def has_add_permission(self, request):
         return not GymProfile.objects.exists()

@@ -36,6 +36,14 @@ class PublishableManager(models.Manager.from_queryset(PublishableQuerySet)):
         return self.get(slug=slug)
 
 
+def a_year_after(day):
+    """The same date next year; 1 March for a 29 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, month=3, day=1)
+
+
 class Publishable(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -57,6 +65,26 @@ class Publishable(models.Model):
         blank=True,
         help_text="One or two sentences for search results. Aim for 120–155 characters. Empty uses the summary.",
     )
+    author = models.ForeignKey(
+        "Coach",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_%(class)ss",
+        help_text="Empty: the byline reads “By the coaching team at” the gym.",
+    )
+    reviewer = models.ForeignKey(
+        "Coach",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_%(class)ss",
+        help_text="A coach who checked it, named in the byline with the date below.",
+    )
+    reviewed_on = models.DateField("reviewed on", null=True, blank=True)
+    next_review_due = models.DateField(
+        "next review due", null=True, blank=True, help_text="Empty: a year after the review."
+    )
 
     objects = PublishableManager()
 
@@ -68,6 +96,10 @@ class Publishable(models.Model):
         # As in Django's own docs: publishing without a date means "now".
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.reviewer_id and not self.reviewed_on:
+            raise ValidationError({"reviewed_on": "Give the date the coach reviewed it."})
+        if self.reviewed_on and not self.next_review_due:
+            self.next_review_due = a_year_after(self.reviewed_on)
 
     @property
     def is_live(self) -> bool:
@@ -463,8 +495,38 @@ class GymProfile(MarkdownModel):
         help_text="The gym's own words at the top of the privacy page; the facts below it are kept up to date.",
     )
     privacy_notice_html = models.TextField(editable=False, default="")
+    tagline = models.CharField(
+        "home page tagline", max_length=300, blank=True, help_text="The line under the gym's name on the home page."
+    )
+    consultation_intro = models.CharField(
+        "consultation form introduction",
+        max_length=300,
+        blank=True,
+        help_text="Over the form on the consultation page.",
+    )
+    what_happens_next = MarkdownxField(
+        "after a request",
+        blank=True,
+        help_text="What happens once someone asks for a consultation: who calls, within how long. Shown beside "
+        "the form and on the thank-you page; a numbered list reads best.",
+    )
+    what_happens_next_html = models.TextField(editable=False, default="")
+    consultation_coach = models.ForeignKey(
+        "Coach",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Named beside the form, when set and published: the coach who answers requests.",
+    )
+    exercise_cta_heading = models.CharField(
+        "exercise page call to action",
+        max_length=160,
+        blank=True,
+        help_text="The heading over the consultation button at the end of each exercise page.",
+    )
 
-    markdown_fields = ("directions", "privacy_notice")
+    markdown_fields = ("directions", "privacy_notice", "what_happens_next")
 
     class Meta:
         ordering = ["pk"]
@@ -487,7 +549,10 @@ class GymProfile(MarkdownModel):
     @classmethod
     def current(cls) -> "GymProfile":
         """The gym's profile with its hours; an unsaved one with the gym's name until staff save one."""
-        return cls.objects.prefetch_related("hours").filter(pk=1).first() or cls(name=settings.GYM_NAME)
+        return (
+            cls.objects.select_related("consultation_coach").prefetch_related("hours").filter(pk=1).first()
+            or cls(name=settings.GYM_NAME)
+        )
 
     @property
     def locality(self) -> str:
@@ -528,6 +593,77 @@ class OpeningHours(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class CoachQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class CoachManager(models.Manager.from_queryset(CoachQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Coach(MarkdownModel):
+    """A coach of the gym, who writes or reviews articles. Readers see only published ones."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Empty makes one from the name.")
+    role = models.CharField(max_length=100, blank=True, help_text="E.g. “Head coach”.")
+    bio = MarkdownxField(blank=True, help_text="A few lines: how they coach, and whom.")
+    bio_html = models.TextField(editable=False, default="")
+    years_coaching = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(80)], help_text="Empty shows nothing."
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Readers see the coach's page and byline only when ticked."
+    )
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    markdown_fields = ("bio",)
+    objects = CoachManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "coach"
+        verbose_name_plural = "coaches"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("exercises:coach_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)
+
+    @property
+    def credential_names(self) -> str:
+        """ "NSCA-CSCS, NASM-CPT", as a byline lists them."""
+        return ", ".join(credential.name for credential in self.credentials.all())
+
+
+class Credential(models.Model):
+    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="credentials")
+    name = models.CharField(max_length=60, help_text="As it is written after a name, e.g. “NSCA-CSCS”.")
+    issued_by = models.CharField(
+        max_length=200, help_text="The body that issued it, e.g. “National Strength and Conditioning Association”."
+    )
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "credential"
+        verbose_name_plural = "credentials"
+
+    def __str__(self):
+        return f"{self.name} ({self.issued_by})"
 
 
 class Comparison(Publishable):

@@ -13,9 +13,15 @@ from django.http import Http404
 from django.urls import reverse
 
 from .charts import muscle_chart
-from .models import Comparison, Exercise, ExerciseMuscle, GymProfile, RelatedComparison, SlugRedirect
+from .models import Coach, Comparison, Exercise, ExerciseMuscle, GymProfile, RelatedComparison, SlugRedirect
 from .sections import Article, ShownSection, count_words, related_links, shown_sections
-from .seo import WORDS_PER_MINUTE, PageMeta, comparison_structured_data, exercise_structured_data
+from .seo import (
+    WORDS_PER_MINUTE,
+    PageMeta,
+    coach_structured_data,
+    comparison_structured_data,
+    exercise_structured_data,
+)
 from .templatetags.articles import Citations
 
 EXERCISE_PARTS = (
@@ -54,6 +60,25 @@ def find_for_visitor(queryset: QuerySet, *, slug: str, kind: str, staff: bool):
     raise Http404(f"No published {kind} at this address.")
 
 
+# With select_related("author", "reviewer"): a query only when the article names an author.
+BYLINE_CREDENTIALS = ("author__credentials",)
+
+
+@dataclass
+class Byline:
+    """Who wrote and who reviewed an article, as readers may see them: published coaches only."""
+
+    author: Coach | None
+    reviewer: Coach | None
+    reviewed_on: object
+
+    @classmethod
+    def of(cls, item) -> "Byline":
+        author = item.author if item.author and item.author.is_published else None
+        reviewer = item.reviewer if item.reviewer and item.reviewer.is_published else None
+        return cls(author, reviewer, item.reviewed_on if reviewer else None)
+
+
 def minutes_to_read(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
@@ -61,6 +86,7 @@ def minutes_to_read(words: int) -> int:
 @dataclass
 class ComparisonPage:
     comparison: Comparison
+    byline: Byline
     lead_html: str
     sections: list[ShownSection]
     meta: PageMeta
@@ -77,7 +103,8 @@ class ComparisonPage:
 
 def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPage:
     comparison = find_for_visitor(
-        Comparison.objects.select_related("exercise_a", "exercise_b").prefetch_related(
+        Comparison.objects.select_related("exercise_a", "exercise_b", "author", "reviewer").prefetch_related(
+            *BYLINE_CREDENTIALS,
             "sections",
             "factors",
             "criteria",
@@ -113,12 +140,14 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
     faqs = next((section.rows for section in shown if section.kind == "faqs"), [])
     lead_html = lead.body_html if lead else ""
     words = sum(section.words for section in shown) + count_words([lead_html])
+    byline = Byline.of(comparison)
     return ComparisonPage(
         comparison=comparison,
+        byline=byline,
         lead_html=lead_html,
         sections=shown,
         meta=meta,
-        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs),
+        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, author=byline.author),
         reading_minutes=minutes_to_read(words),
         preview=preview,
     )
@@ -127,6 +156,7 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
 @dataclass
 class ExercisePage:
     exercise: Exercise
+    byline: Byline
     comparisons: list[Comparison]
     chart: object
     meta: PageMeta
@@ -138,8 +168,12 @@ class ExercisePage:
 
 def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
     exercise = find_for_visitor(
-        Exercise.objects.prefetch_related(*EXERCISE_PARTS), slug=slug, kind="exercise", staff=staff
+        Exercise.objects.select_related("author", "reviewer").prefetch_related(*EXERCISE_PARTS, *BYLINE_CREDENTIALS),
+        slug=slug,
+        kind="exercise",
+        staff=staff,
     )
+    byline = Byline.of(exercise)
     comparisons = list(
         Comparison.objects.published()
         .filter(Q(exercise_a=exercise) | Q(exercise_b=exercise))
@@ -160,14 +194,54 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
     texts += [quote.quote for quote in exercise.quotes.all()] + [s.sentence for s in exercise.schemes.all()]
     return ExercisePage(
         exercise=exercise,
+        byline=byline,
         comparisons=comparisons,
         chart=muscle_chart([exercise]),
         meta=meta,
-        structured_data=exercise_structured_data(exercise, meta, gym),
+        structured_data=exercise_structured_data(exercise, meta, gym, author=byline.author),
         reading_minutes=minutes_to_read(count_words(texts)),
         preview=not exercise.is_live,
     )
 
 
-def home_comparisons() -> list[Comparison]:
-    return list(Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at"))
+@dataclass
+class HomePage:
+    comparisons: list[Comparison]
+    exercises: list[Exercise]
+
+
+def home_page() -> HomePage:
+    comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
+    return HomePage(comparisons=list(comparisons), exercises=list(Exercise.objects.published()))
+
+
+@dataclass
+class CoachPage:
+    coach: Coach
+    articles: list
+    meta: PageMeta
+    structured_data: str
+
+
+def coach_list() -> list[Coach]:
+    return list(Coach.objects.published().prefetch_related("credentials"))
+
+
+def coach_page(*, slug: str) -> CoachPage:
+    coach = Coach.objects.published().prefetch_related("credentials").filter(slug=slug).first()
+    if coach is None:
+        raise Http404("No coach at this address.")
+    by_them = Q(author=coach) | Q(reviewer=coach)
+    articles = [
+        *Comparison.objects.published().filter(by_them).select_related("exercise_a", "exercise_b"),
+        *Exercise.objects.published().filter(by_them),
+    ]
+    articles.sort(key=lambda item: item.published_at, reverse=True)
+    credentials = coach.credential_names
+    meta = PageMeta(
+        title=f"{coach.name}{', ' + credentials if credentials else ''}",
+        description=f"{coach.name}{', ' + coach.role if coach.role else ''}: who they are and what they have written.",
+        path=coach.get_absolute_url(),
+        type="profile",
+    )
+    return CoachPage(coach=coach, articles=articles, meta=meta, structured_data=coach_structured_data(coach, meta))

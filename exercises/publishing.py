@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from .models import Comparison, Exercise
+from .models import Coach, Comparison, Exercise
 
 
 def public_paths() -> list[str]:
@@ -12,7 +12,17 @@ def public_paths() -> list[str]:
     paths = [reverse("exercises:home")]
     paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
     paths += [item.get_absolute_url() for item in Exercise.objects.published()]
-    names = ["visit", "privacy", "consultation", "consultation_thanks", "sitemap", "robots_txt", "web_manifest"]
+    paths += [coach.get_absolute_url() for coach in Coach.objects.published()]
+    names = [
+        "coach_list",
+        "visit",
+        "privacy",
+        "consultation",
+        "consultation_thanks",
+        "sitemap",
+        "robots_txt",
+        "web_manifest",
+    ]
     return paths + [reverse(f"exercises:{name}") for name in names]
 
 

@@ -104,7 +104,27 @@ def visit_structured_data(gym, meta: PageMeta) -> SafeString:
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 
-def article(meta: PageMeta, gym=None) -> dict:
+def person(coach) -> dict:
+    """A coach as schema.org knows people, with each credential and the body that issued it."""
+    data = {
+        "@type": "Person",
+        "name": coach.name,
+        "url": absolute(coach.get_absolute_url()),
+        "jobTitle": coach.role,
+        "hasCredential": [
+            {
+                "@type": "EducationalOccupationalCredential",
+                "name": credential.name,
+                "recognizedBy": {"@type": "Organization", "name": credential.issued_by},
+            }
+            for credential in coach.credentials.all()
+        ],
+    }
+    return {key: value for key, value in data.items() if value}
+
+
+def article(meta: PageMeta, gym=None, author=None) -> dict:
+    """``author`` is a published coach; until staff set one, the gym itself is the author."""
     return {
         "@type": "Article",
         "headline": meta.title[:110],
@@ -112,15 +132,15 @@ def article(meta: PageMeta, gym=None) -> dict:
         "image": [meta.image_url],
         "datePublished": meta.published.isoformat() if meta.published else None,
         "dateModified": (meta.modified or meta.published).isoformat() if meta.published else None,
-        "author": organization(),
+        "author": person(author) if author is not None else organization(),
         "publisher": gym_data(gym) if gym is not None else organization(),
         "mainEntityOfPage": meta.canonical,
     }
 
 
-def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=()) -> SafeString:
+def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=(), author=None) -> SafeString:
     """The Article and its breadcrumbs; an FAQPage too when the page shows FAQs."""
-    graph = [article(meta, gym), breadcrumbs(("Home", "/"), (comparison.title, meta.path))]
+    graph = [article(meta, gym, author), breadcrumbs(("Home", "/"), (comparison.title, meta.path))]
     if faqs:
         graph.append(
             {
@@ -138,9 +158,15 @@ def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=())
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 
-def exercise_structured_data(exercise, meta: PageMeta, gym=None) -> SafeString:
-    graph = [article(meta, gym), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
+def exercise_structured_data(exercise, meta: PageMeta, gym=None, *, author=None) -> SafeString:
+    graph = [article(meta, gym, author), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
     return ld_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def coach_structured_data(coach, meta: PageMeta) -> SafeString:
+    profile = {"@type": "ProfilePage", "url": meta.canonical, "name": meta.title, "mainEntity": person(coach)}
+    trail = breadcrumbs(("Home", "/"), ("Coaches", "/coaches/"), (coach.name, meta.path))
+    return ld_json({"@context": "https://schema.org", "@graph": [profile, trail]})
 
 
 def share_image(*, title: str, exercises: list[str]) -> bytes:

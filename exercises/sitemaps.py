@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from .models import Comparison, Exercise
+from .models import Coach, Comparison, Exercise
 
 
 class SiteUrlSitemap(Sitemap):
@@ -33,4 +33,14 @@ class ExerciseSitemap(SiteUrlSitemap):
         return Exercise.objects.published()
 
 
-SITEMAPS = {"comparisons": ComparisonSitemap, "exercises": ExerciseSitemap}
+class CoachSitemap(SiteUrlSitemap):
+    priority = 0.5
+
+    def items(self):
+        return Coach.objects.published()
+
+    def lastmod(self, item):
+        return None
+
+
+SITEMAPS = {"comparisons": ComparisonSitemap, "exercises": ExerciseSitemap, "coaches": CoachSitemap}

@@ -53,7 +53,26 @@ def home(request):
         "people ask about most, so you can pick the right one for your goals.",
         path=request.path,
     )
-    return render(request, "exercises/home.html", {"comparisons": pages.home_comparisons(), "meta": meta})
+    return render(request, "exercises/home.html", {"page": pages.home_page(), "meta": meta})
+
+
+@require_safe
+@public_page
+def coach_list(request):
+    gym = gym_for(request)
+    meta = PageMeta(
+        title="Our coaches",
+        description=f"The coaches of {gym.name}: who they are, what they hold, and what they have written.",
+        path=request.path,
+    )
+    return render(request, "exercises/coach_list.html", {"coaches": pages.coach_list(), "meta": meta})
+
+
+@require_safe
+@public_page
+def coach_detail(request, slug):
+    page = pages.coach_page(slug=slug)
+    return render(request, "exercises/coach_detail.html", {"page": page, "meta": page.meta})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "comparison": "/compare/leg-press-vs-hip-thrust/",
     "exercise-leg-press": "/exercises/leg-press/",
     "exercise-hip-thrust": "/exercises/hip-thrust/",
+    "coaches": "/coaches/",
     "visit": "/visit/",
     "privacy": "/privacy/",
     "consultation": "/consultation/",
@@ -164,6 +165,18 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
 
 
 # --- Content built in a test ------------------------------------------------------
+
+
+def make_test_coach(**fields):
+    """A published coach with a credential, named as the shipped article's author (the gym ships none)."""
+    from exercises.models import Coach, Comparison
+
+    coach = Coach.objects.create(
+        name="Test Coach", slug="test-coach", role="Head coach", bio="Coaches *everyone*.", is_published=True, **fields
+    )
+    coach.credentials.create(name="NSCA-CSCS", issued_by="National Strength and Conditioning Association")
+    Comparison.objects.update(author=coach)
+    return coach
 
 
 def make_exercise(name: str, **fields):

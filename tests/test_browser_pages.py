@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from tests.conftest import PUBLIC_PAGES
+from tests.conftest import PUBLIC_PAGES, make_test_coach
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -24,7 +24,12 @@ def open_consultation_with_errors(page, base: str):
     page.locator("#error-summary").wait_for()
 
 
-PAGES = {**PUBLIC_PAGES, "consultation-errors": open_consultation_with_errors}
+def open_coach_page(page, base: str):
+    coach = make_test_coach()
+    page.goto(base + coach.get_absolute_url())
+
+
+PAGES = {**PUBLIC_PAGES, "consultation-errors": open_consultation_with_errors, "coach": open_coach_page}
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from tests.conftest import PUBLIC_PAGES
+from tests.conftest import PUBLIC_PAGES, make_test_coach
 
 PAGES = PUBLIC_PAGES
 
@@ -88,6 +88,7 @@ def sitemap_paths(client: Client, path: str = "/sitemap.xml") -> list[str]:
 def public_pages(content, settings) -> dict[str, str]:
     """Each public page's HTML, keyed by a short name."""
     settings.CONSULTATION_MIN_FILL_SECONDS = 0  # the test client is quicker than any person
+    make_test_coach()  # the sitemap then lists the coach's page, and the article has a byline with a link
     client = Client()  # skips CSRF checks, as a browser posting the page's token would pass them
     pages = {}
     for name, path in PAGES.items():

@@ -308,3 +308,26 @@ def test_the_sections_migration_goes_back_to_the_columns_it_came_from():
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_profile_takes_over_the_sites_words_and_keeps_staff_edits():
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_SECTIONS])
+    old = executor.loader.project_state([BEFORE_SECTIONS]).apps
+    old.get_model("exercises", "GymProfile").objects.update_or_create(
+        pk=1, defaults={"phone": "512-555-0100", "name": "CS Austin"}
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    profile = (
+        executor.loader.project_state(executor.loader.graph.leaf_nodes())
+        .apps.get_model("exercises", "GymProfile")
+        .objects.get()
+    )
+    assert (profile.name, profile.phone) == ("CS Austin", "512-555-0100")
+    assert profile.tagline.startswith("Coached strength training for every body.")
+    assert profile.exercise_cta_heading == "Want a coach to check your form?"
+    assert "<strong>Check your inbox.</strong>" in profile.what_happens_next_html
