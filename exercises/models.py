@@ -549,9 +549,8 @@ class GymProfile(MarkdownModel):
     @classmethod
     def current(cls) -> "GymProfile":
         """The gym's profile with its hours; an unsaved one with the gym's name until staff save one."""
-        return (
-            cls.objects.select_related("consultation_coach").prefetch_related("hours").filter(pk=1).first()
-            or cls(name=settings.GYM_NAME)
+        return cls.objects.select_related("consultation_coach").prefetch_related("hours").filter(pk=1).first() or cls(
+            name=settings.GYM_NAME
         )
 
     @property
