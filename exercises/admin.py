@@ -23,6 +23,7 @@ from .models import (
     ExercisePoint,
     GymProfile,
     Muscle,
+    MuscleRegion,
     Myth,
     OpeningHours,
     ProgrammingScheme,
@@ -212,8 +213,16 @@ class ExerciseAdmin(PublishableAdmin):
         return len(obj.muscle_links.all())
 
 
+class MuscleRegionInline(admin.TabularInline):
+    model = MuscleRegion
+    extra = 0
+    verbose_name = "area of the body map this muscle lights up"
+    verbose_name_plural = "areas of the body map this muscle lights up"
+
+
 @admin.register(Muscle)
 class MuscleAdmin(HistoryAdmin):
+    inlines = [MuscleRegionInline]
     list_display = ("name", "latin_name", "position")
     list_editable = ("position",)
     search_fields = ("name", "latin_name")

@@ -227,6 +227,50 @@ class Muscle(models.Model):
         return (self.name,)
 
 
+class BodyRegion(models.TextChoices):
+    """The named areas of the drawn body map (exercises/bodymap.py holds their shapes)."""
+
+    CHEST = "chest", "Chest"
+    SHOULDERS = "shoulders", "Shoulders"
+    BICEPS = "biceps", "Biceps"
+    TRICEPS = "triceps", "Triceps"
+    FOREARMS = "forearms", "Forearms"
+    ABS = "abs", "Abs"
+    OBLIQUES = "obliques", "Obliques"
+    UPPER_BACK = "upper_back", "Upper back and lats"
+    TRAPS = "traps", "Traps"
+    LOWER_BACK = "lower_back", "Lower back"
+    HIP_FLEXORS = "hip_flexors", "Hip flexors"
+    GLUTES = "glutes", "Glutes"
+    QUADRICEPS = "quadriceps", "Quadriceps"
+    ADDUCTORS = "adductors", "Adductors (inner thigh)"
+    HAMSTRINGS = "hamstrings", "Hamstrings"
+    CALVES = "calves", "Calves"
+    SHINS = "shins", "Shins"
+
+
+class MuscleRegion(models.Model):
+    """One area of the body map that lights up when an exercise works this muscle."""
+
+    muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField("area of the body map", max_length=20, choices=BodyRegion)
+
+    class Meta:
+        ordering = ["muscle", "region"]
+        verbose_name = "area of the body map"
+        verbose_name_plural = "areas of the body map"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["muscle", "region"],
+                name="muscle_region_once",
+                violation_error_message="This muscle already lights up that area of the body map.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.muscle}: {self.get_region_display()}"
+
+
 class Exercise(MarkdownModel, Publishable):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, blank=True, help_text="Empty makes one from the name.")
@@ -524,6 +568,12 @@ class GymProfile(MarkdownModel):
         max_length=160,
         blank=True,
         help_text="The heading over the consultation button at the end of each exercise page.",
+    )
+    ratings_note = models.CharField(
+        "how the muscle ratings were set",
+        max_length=200,
+        blank=True,
+        help_text="One line under every muscle chart, e.g. who rated each muscle and how. Empty shows nothing.",
     )
 
     markdown_fields = ("directions", "privacy_notice", "what_happens_next")

@@ -15,13 +15,14 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "leg-press-vs-hip-t
 # already exists keeps every child staff gave it (or deleted from it).
 ROOT_MODELS = (Muscle, Reference, Exercise, Comparison)
 CHILDREN = {
+    Muscle: ("regions",),
     Exercise: ("muscle_links", "points", "quotes", "schemes"),
     Comparison: ("sections", "factors", "criteria", "related", "myths", "faqs"),
 }
 
 
 def parent_of(obj):
-    return getattr(obj, "exercise", None) or getattr(obj, "comparison", None)
+    return getattr(obj, "exercise", None) or getattr(obj, "comparison", None) or getattr(obj, "muscle", None)
 
 
 class Command(BaseCommand):
