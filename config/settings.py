@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "reversion",
+    "adminsortable2",
     "markdownx",
     "huey.contrib.djhuey",
     "csp",

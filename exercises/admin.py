@@ -1,10 +1,18 @@
+import json
+
 import reversion
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -26,6 +34,7 @@ from .models import (
     MuscleRegion,
     Myth,
     OpeningHours,
+    PointKind,
     ProgrammingScheme,
     Reference,
     RelatedComparison,
@@ -34,6 +43,7 @@ from .models import (
     SlugRedirect,
     Status,
 )
+from .sections import FIELDS_BY_KIND
 
 admin.site.site_header = "Community Strength Austin"
 admin.site.site_title = "Community Strength Austin admin"
@@ -55,35 +65,132 @@ class PublishCheckFailed(Exception):
         self.problems = problems
 
 
+PUBLISH = "_publish"
+SAVE_DRAFT = "_save_draft"
+
+
 class PublishableForm(forms.ModelForm):
     """Refuses, in one message at the top, when the saved result would fail the publish check."""
 
     publish_problems: list[str] = []
+    pressed = ""
 
     def clean(self):
         cleaned = super().clean()
+        # Before the model's own clean(), which dates a publication that has no date.
+        if self.pressed == PUBLISH:
+            self.instance.status = Status.PUBLISHED
+        elif self.pressed == SAVE_DRAFT:
+            self.instance.status = Status.DRAFT
         if self.publish_problems:
             items = format_html_join("", "<li>{}</li>", ((problem,) for problem in self.publish_problems))
             raise ValidationError(
                 format_html(
                     "Readers would see this, so it must be complete first. Nothing was saved; "
                     "what you typed is still here. Still to do:<ul>{}</ul>"
-                    "Or set the status to Draft to save it as it is.",
+                    "Or press “Save draft” to keep it as a draft.",
                     items,
                 )
             )
         return cleaned
 
 
-class PublishableAdmin(HistoryAdmin):
+def publishing_buttons(obj, *, now) -> dict:
+    """The labels of the two save buttons, from what pressing each would do to readers."""
+    live = obj is not None and obj.status == Status.PUBLISHED
+    scheduled = obj is not None and obj.published_at is not None and obj.published_at > now
+    if live:
+        publish, draft = (
+            ("Save, keep scheduled", "Unschedule: save as draft")
+            if scheduled
+            else ("Save, keep published", "Unpublish: save as draft")
+        )
+    else:
+        publish, draft = ("Schedule" if scheduled else "Publish"), "Save draft"
+    return {
+        "live": live,
+        "publish_label": publish,
+        "draft_label": draft,
+        "now": now.strftime("%Y-%m-%d %H:%M:%S"),
+        "preview_url": obj.get_absolute_url() if obj is not None and obj.pk else "",
+    }
+
+
+def saved_message(obj, *, now) -> str:
+    if obj.status != Status.PUBLISHED:
+        return f"“{obj}” is saved as a draft; readers cannot see it."
+    if obj.published_at > now:
+        when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+        return f"“{obj}” is scheduled: readers see it from {when}."
+    return f"“{obj}” is published: readers see it now."
+
+
+def exercise_summary(exercise):
+    """What the article borrows from an exercise, read-only, with the way to edit it."""
+    if exercise is None:
+        return "Pick the exercise above and save; its content then shows here."
+    muscles = ", ".join(f"{link.muscle.name} {link.emphasis}/5" for link in exercise.muscle_links.all())
+    points = exercise.points.all()
+    counts = ", ".join(f"{label} {sum(point.kind == kind for point in points)}" for kind, label in PointKind.choices)
+    return format_html(
+        '<div class="exercise-summary"><p><strong>{}</strong> ({}) · <a href="{}">Edit {}</a></p>'
+        "<p>{}</p><p>Muscles: {}</p><p>Points: {}</p></div>",
+        exercise.name,
+        exercise.get_status_display().lower(),
+        reverse("admin:exercises_exercise_change", args=[exercise.pk]),
+        exercise.name,
+        Truncator(exercise.what_it_is).words(40) or "What it is: not written yet.",
+        muscles or "none yet",
+        counts,
+    )
+
+
+class PublishableAdmin(SortableAdminBase, HistoryAdmin):
     """History and revert (django-reversion, following the inlines), old slugs kept as redirects, and the
-    publish check: a save that readers would see is checked with its inlines saved, and undone if it fails."""
+    publish check: a save that readers would see is checked with its inlines saved, and undone if it fails.
+
+    Staff never pick a status: "Save draft" keeps it from readers and "Publish" (or "Schedule", for a
+    future date) shows it to them, after the check."""
 
     form = PublishableForm
     formfield_overrides = MARKDOWN_EDITOR
 
+    class Media:
+        js = ("js/admin-article.js",)
+
     def publish_problems(self, obj) -> list[str]:
         raise NotImplementedError
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or ()), "status"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["publishing"] = publishing_buttons(obj, now=timezone.localtime())
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.pressed(request) and not self.is_popup(request):
+            return self.back_to_the_article(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.pressed(request) and not self.is_popup(request):
+            return self.back_to_the_article(request, obj)
+        return super().response_change(request, obj)
+
+    @staticmethod
+    def pressed(request) -> str:
+        return next((button for button in (PUBLISH, SAVE_DRAFT) if button in request.POST), "")
+
+    @staticmethod
+    def is_popup(request) -> bool:
+        return IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET
+
+    def back_to_the_article(self, request, obj):
+        self.message_user(request, saved_message(obj, now=timezone.now()), messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
 
     @admin.display(description="status", ordering="published_at")
     def state(self, obj):
@@ -97,6 +204,7 @@ class PublishableAdmin(HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.publish_problems = getattr(request, "publish_problems", [])
+        form.pressed = self.pressed(request)
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -142,13 +250,16 @@ class PublishableAdmin(HistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class MarkdownInline(admin.StackedInline):
+class MarkdownInline(SortableStackedInline):
+    """Ordered by drag and drop (django-admin-sortable2) or the Move up/down buttons; nobody types a position."""
+
     formfield_overrides = MARKDOWN_EDITOR
     extra = 0
 
 
-class PositionedTabularInline(admin.TabularInline):
+class PositionedTabularInline(SortableTabularInline):
     extra = 0
+    classes = ("collapse",)
 
 
 # --- Exercise and its parts ------------------------------------------------
@@ -157,18 +268,17 @@ class PositionedTabularInline(admin.TabularInline):
 class ExerciseMuscleInline(PositionedTabularInline):
     model = ExerciseMuscle
     autocomplete_fields = ("muscle",)
-    fields = ("position", "muscle", "role", "emphasis", "label", "note")
+    fields = ("muscle", "role", "emphasis", "label", "note")
 
 
 class ExercisePointInline(PositionedTabularInline):
     model = ExercisePoint
-    fields = ("position", "kind", "title", "body")
+    fields = ("kind", "title", "body")
 
 
 class ProgrammingSchemeInline(PositionedTabularInline):
     model = ProgrammingScheme
     fields = (
-        "position",
         "goal",
         "sets_min",
         "sets_max",
@@ -182,7 +292,7 @@ class ProgrammingSchemeInline(PositionedTabularInline):
 
 class ClientQuoteInline(PositionedTabularInline):
     model = ClientQuote
-    fields = ("position", "first_name", "context", "quote")
+    fields = ("first_name", "context", "quote")
 
 
 @admin.register(Exercise)
@@ -192,10 +302,17 @@ class ExerciseAdmin(PublishableAdmin):
     list_filter = ("status",)
     search_fields = ("name", "summary", "what_it_is", "how_it_works")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("state", "updated_at", "used_in")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "summary", "status", "published_at", "position", "updated_at")}),
-        ("Article", {"fields": ("what_it_is", "muscles_intro", "muscles_more", "how_it_works", "equipment")}),
+        (None, {"fields": ("name", "slug", "summary", "state", "published_at", "position", "updated_at")}),
+        (
+            "Article",
+            {
+                "fields": ("used_in", "what_it_is", "muscles_intro", "muscles_more", "how_it_works", "equipment"),
+                "description": "This is the exercise's own page, and every comparison that shows the exercise "
+                "shows this text, its muscles and its points: an edit here changes all of them.",
+            },
+        ),
         ("Programming", {"fields": ("programming_tip",)}),
         BYLINE,
         SEARCH_AND_SHARING,
@@ -211,6 +328,16 @@ class ExerciseAdmin(PublishableAdmin):
     @admin.display(description="muscles")
     def muscle_count(self, obj):
         return len(obj.muscle_links.all())
+
+    @admin.display(description="shown in")
+    def used_in(self, obj):
+        comparisons = Comparison.objects.filter(Q(exercise_a=obj) | Q(exercise_b=obj)) if obj.pk else []
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:exercises_comparison_change", args=[c.pk]), c.title) for c in comparisons),
+        )
+        return links or "No comparison yet."
 
 
 class MuscleRegionInline(admin.TabularInline):
@@ -246,30 +373,30 @@ class ReferenceAdmin(HistoryAdmin):
 
 class ShowdownFactorInline(MarkdownInline):
     model = ShowdownFactor
-    fields = ("position", "title", "verdict_a", "verdict_b")
+    fields = ("title", "verdict_a", "verdict_b")
 
 
 class CriterionInline(PositionedTabularInline):
     model = Criterion
-    fields = ("position", "name", "exercise_a_text", "exercise_b_text")
+    fields = ("name", "exercise_a_text", "exercise_b_text")
 
 
 class MythInline(PositionedTabularInline):
     model = Myth
-    fields = ("position", "myth", "correction")
+    fields = ("myth", "correction")
 
 
 class FAQInline(MarkdownInline):
     model = FAQ
-    fields = ("position", "question", "answer")
+    fields = ("question", "answer")
 
 
 class RelatedComparisonInline(PositionedTabularInline):
     model = RelatedComparison
-    fields = ("position", "text_before", "link_text", "target_slug", "text_after")
+    fields = ("text_before", "link_text", "target_slug", "text_after")
 
 
-class SectionFormSet(forms.BaseInlineFormSet):
+class SectionFormSet(CustomInlineFormSet):
     """Catches a kind added twice in one save, which the database's conditional constraint would only refuse."""
 
     def clean(self):
@@ -294,8 +421,15 @@ class SectionFormSet(forms.BaseInlineFormSet):
 class SectionInline(MarkdownInline):
     model = Section
     formset = SectionFormSet
-    fields = ("position", "kind", "heading", "side", "caption", "body")
+    fields = ("kind", "heading", "side", "caption", "body")
     verbose_name_plural = "sections, in the order readers see them"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            # admin-article.js shows only the fields the chosen kind uses.
+            field.widget.attrs["data-section-fields"] = json.dumps(FIELDS_BY_KIND)
+        return field
 
 
 @admin.register(Comparison)
@@ -305,7 +439,7 @@ class ComparisonAdmin(PublishableAdmin):
     search_fields = ("title", "summary", "sections__heading", "sections__body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("exercise_a", "exercise_b")
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("state", "updated_at", "exercise_a_summary", "exercise_b_summary")
     fieldsets = (
         (
             None,
@@ -315,11 +449,19 @@ class ComparisonAdmin(PublishableAdmin):
                     "slug",
                     "summary",
                     ("exercise_a", "exercise_b"),
-                    "status",
+                    "state",
                     "published_at",
                     "position",
                     "updated_at",
                 )
+            },
+        ),
+        (
+            "The exercises it shows",
+            {
+                "fields": ("exercise_a_summary", "exercise_b_summary"),
+                "description": "What each exercise is, its muscles and its points come from the exercise's own "
+                "page. An edit there changes every article that shows that exercise.",
             },
         ),
         BYLINE,
@@ -333,6 +475,14 @@ class ComparisonAdmin(PublishableAdmin):
     @admin.display(description="FAQs")
     def faq_count(self, obj):
         return len(obj.faqs.all())
+
+    @admin.display(description="first exercise")
+    def exercise_a_summary(self, obj):
+        return exercise_summary(obj.exercise_a if obj.pk else None)
+
+    @admin.display(description="second exercise")
+    def exercise_b_summary(self, obj):
+        return exercise_summary(obj.exercise_b if obj.pk else None)
 
     def publish_problems(self, obj) -> list[str]:
         return publish_check.comparison_problems(obj) if publish_check.faces_readers(obj) else []
@@ -356,11 +506,11 @@ class FAQAdmin(HistoryAdmin):
 
 class CredentialInline(PositionedTabularInline):
     model = Credential
-    fields = ("position", "name", "issued_by")
+    fields = ("name", "issued_by")
 
 
 @admin.register(Coach)
-class CoachAdmin(HistoryAdmin):
+class CoachAdmin(SortableAdminBase, HistoryAdmin):
     """Coaches write and review articles; the byline and their page show only published ones."""
 
     formfield_overrides = MARKDOWN_EDITOR
@@ -412,6 +562,7 @@ class GymProfileAdmin(HistoryAdmin):
                     "what_happens_next",
                     "consultation_coach",
                     "exercise_cta_heading",
+                    "ratings_note",
                 )
             },
         ),

@@ -29,6 +29,15 @@ ANCHORS = {
 USUAL_ADVICE_HEADING = "Combine Both:"
 # The at-a-glance box names the muscles an exercise works hardest: those rated this high, or else its top one.
 HARDEST = 4
+
+# The fields of a Section each kind reads; the admin shows staff only these.
+FIELDS_BY_KIND = {
+    kind: ("heading",)
+    + (("side",) if kind == SectionKind.EXERCISE_OVERVIEW else ())
+    + (("caption",) if kind in (SectionKind.CRITERIA, SectionKind.WHO_SHOULD_CHOOSE) else ())
+    + (() if kind == SectionKind.AT_A_GLANCE else ("body",))
+    for kind in SectionKind.values
+}
 AT_A_GLANCE_MUSCLES = 3
 
 

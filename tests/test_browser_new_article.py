@@ -39,7 +39,7 @@ def test_staff_write_a_new_comparison_from_a_title_to_a_public_page_with_no_empt
     # 1. A title alone saves a draft.
     staff.goto("/admin/exercises/comparison/add/")
     staff.locator("#id_title").press_sequentially(TITLE)
-    staff.get_by_role("button", name="Save and continue editing").click()
+    staff.get_by_role("button", name="Save draft").click()
     staff.locator(".messagelist .success").wait_for()
     assert Comparison.objects.get(title=TITLE).status == Status.DRAFT
 
@@ -53,8 +53,7 @@ def test_staff_write_a_new_comparison_from_a_title_to_a_public_page_with_no_empt
     add_section(staff, SectionKind.WHO_SHOULD_CHOOSE, body="Bridge at home, thrust at the gym.")
     add_section(staff, SectionKind.MYTHS)
     add_section(staff, SectionKind.CALL_TO_ACTION, body="A coach will check your form.")
-    staff.locator("#id_status").select_option(Status.PUBLISHED.value)
-    staff.get_by_role("button", name="Save and continue editing").click()
+    staff.get_by_role("button", name="Publish", exact=True).click()
     message = staff.locator(".errorlist.nonfield")
     message.wait_for()
     staff.screenshot(path=f"{SHOTS}-1-publish-check.png", full_page=True)
@@ -68,6 +67,7 @@ def test_staff_write_a_new_comparison_from_a_title_to_a_public_page_with_no_empt
 
     # 3. Complete it: a summary, a criterion, no empty myths section, and the exercise published.
     staff.locator("#id_summary").fill("Two glute builders, side by side.")
+    staff.locator("#criteria-group summary").click()  # the group is folded until it has errors
     staff.locator("#criteria-group .add-row a").click()
     staff.locator("#id_criteria-0-name").fill("Equipment")
     staff.locator("#id_criteria-0-exercise_a_text").fill("A mat")
@@ -76,10 +76,9 @@ def test_staff_write_a_new_comparison_from_a_title_to_a_public_page_with_no_empt
     other = context.new_page()
     other.goto("/admin/exercises/exercise/?q=Glute")
     other.get_by_role("link", name="Glute Bridge").click()
-    other.locator("#id_status").select_option(Status.PUBLISHED.value)
-    other.get_by_role("button", name="Save", exact=True).click()
+    other.get_by_role("button", name="Publish", exact=True).click()
     other.locator(".messagelist .success").wait_for()
-    staff.get_by_role("button", name="Save and continue editing").click()
+    staff.get_by_role("button", name="Publish", exact=True).click()
     staff.locator(".messagelist .success").wait_for()
     staff.screenshot(path=f"{SHOTS}-2-published.png", full_page=True)
     assert Comparison.objects.get(title=TITLE).is_live

@@ -172,14 +172,14 @@ def add_scheduled_comparison(staff, goes_live: datetime.datetime) -> None:
     staff.locator("#id_summary").fill("Two glute builders, side by side: which one for you?")
     choose_exercise(staff, "exercise_a", "Glute Br", "Glute Bridge")
     choose_exercise(staff, "exercise_b", "Hip Thr", "Hip Thrust")
-    staff.locator("#id_status").select_option(Status.PUBLISHED.value)
     staff.locator("#id_published_at_0").fill(goes_live.strftime("%Y-%m-%d"))
     staff.locator("#id_published_at_1").fill(goes_live.strftime("%H:%M:%S"))
     add_section(staff, SectionKind.PROSE, body="Both lifts build **glutes**; here is how they differ.")
     add_section(staff, SectionKind.PROSE, heading="Final Thoughts", body="Both earn a place in a glute programme.")
     add_section(staff, SectionKind.CALL_TO_ACTION, body="A coach will check your form.")
     staff.screenshot(path=f"{SHOTS}-add-comparison.png", full_page=True)
-    staff.get_by_role("button", name="Save", exact=True).click()
+    # A future date turns "Publish" into "Schedule".
+    staff.get_by_role("button", name="Schedule", exact=True).click()
     staff.locator(".messagelist .success").wait_for()
 
 
@@ -189,7 +189,6 @@ def add_section(staff, kind: str, **fields: str) -> None:
     index = rows.count()
     staff.locator("#sections-group .add-row a").click()
     staff.locator(f"#id_sections-{index}-kind").select_option(kind)
-    staff.locator(f"#id_sections-{index}-position").fill(str(10 * (index + 1)))
     for name, value in fields.items():
         field = staff.locator(f"#id_sections-{index}-{name}")
         if field.evaluate("element => element.tagName") == "SELECT":

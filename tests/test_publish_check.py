@@ -61,7 +61,7 @@ def test_publishing_an_incomplete_draft_lists_everything_missing_once_and_saves_
     Section.objects.create(comparison=draft, kind=SectionKind.EXERCISE_OVERVIEW, side="a")
     url = change_url(draft)
     data = form_data(admin_client, url)
-    data["status"] = [Status.PUBLISHED]
+    data["_publish"] = ["1"]
     data["meta_description"] = ["Typed while publishing, and still there after the refusal."]
 
     response = admin_client.post(url, data)
@@ -86,7 +86,7 @@ def test_a_draft_exercise_cannot_go_live_inside_a_published_comparison(admin_cli
     comparison = make_comparison(bridge, Exercise.objects.get(slug="hip-thrust"), status=Status.DRAFT)
     url = change_url(comparison)
     data = form_data(admin_client, url)
-    data["status"] = [Status.PUBLISHED]
+    data["_publish"] = ["1"]
 
     problems = still_to_do(admin_client.post(url, data).content.decode())
 
@@ -102,7 +102,7 @@ def test_a_complete_draft_publishes(admin_client, content):
     )
     url = change_url(comparison)
     data = form_data(admin_client, url)
-    data["status"] = [Status.PUBLISHED]
+    data["_publish"] = ["1"]
 
     assert admin_client.post(url, data).status_code == 302
     comparison.refresh_from_db()
@@ -144,7 +144,7 @@ def test_an_exercise_a_published_comparison_shows_cannot_go_back_to_draft(admin_
     exercise = Exercise.objects.get(slug="hip-thrust")
     url = change_url(exercise)
     data = form_data(admin_client, url)
-    data["status"] = [Status.DRAFT]
+    data["_save_draft"] = ["1"]
 
     problems = still_to_do(admin_client.post(url, data).content.decode())
 
