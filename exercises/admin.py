@@ -96,9 +96,12 @@ class PublishableForm(forms.ModelForm):
 
 
 def publishing_buttons(obj, *, now) -> dict:
-    """The labels of the two save buttons, from what pressing each would do to readers."""
-    live = obj is not None and obj.status == Status.PUBLISHED
-    scheduled = obj is not None and obj.published_at is not None and obj.published_at > now
+    """The labels of the two save buttons, from what pressing each would do to readers.
+
+    From the saved record: after a refused save the form's instance holds what was asked, not what is."""
+    saved = type(obj).objects.filter(pk=obj.pk).values("status", "published_at").first() if obj and obj.pk else None
+    live = saved is not None and saved["status"] == Status.PUBLISHED
+    scheduled = saved is not None and saved["published_at"] is not None and saved["published_at"] > now
     if live:
         publish, draft = (
             ("Save, keep scheduled", "Unschedule: save as draft")
@@ -163,6 +166,14 @@ class PublishableAdmin(SortableAdminBase, HistoryAdmin):
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or ()), "status"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at":
+            # The admin's date and time boxes share one label; each needs its own for screen readers.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"], time.attrs["aria-label"] = "Publication date", "Publication time"
+        return field
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["publishing"] = publishing_buttons(obj, now=timezone.localtime())
