@@ -1,7 +1,13 @@
 import json
 
 import reversion
-from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline, SortableTabularInline
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -307,15 +313,14 @@ class ClientQuoteInline(PositionedTabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(PublishableAdmin):
-    list_display = ("name", "state", "muscle_count", "position", "updated_at")
-    list_editable = ("position",)
+class ExerciseAdmin(SortableAdminMixin, PublishableAdmin):
+    list_display = ("name", "state", "muscle_count", "updated_at")
     list_filter = ("status",)
     search_fields = ("name", "summary", "what_it_is", "how_it_works")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("state", "updated_at", "used_in")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "summary", "state", "published_at", "position", "updated_at")}),
+        (None, {"fields": ("name", "slug", "summary", "state", "published_at", "updated_at")}),
         (
             "Article",
             {
@@ -359,18 +364,16 @@ class MuscleRegionInline(admin.TabularInline):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(HistoryAdmin):
+class MuscleAdmin(SortableAdminMixin, HistoryAdmin):
     inlines = [MuscleRegionInline]
-    list_display = ("name", "latin_name", "position")
-    list_editable = ("position",)
+    list_display = ("name", "latin_name")
     search_fields = ("name", "latin_name")
 
 
 @admin.register(Reference)
-class ReferenceAdmin(HistoryAdmin):
+class ReferenceAdmin(SortableAdminMixin, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("key", "authors", "title", "journal", "year", "checkable", "position")
-    list_editable = ("position",)
+    list_display = ("key", "authors", "title", "journal", "year", "checkable")
     list_filter = ("year",)
     search_fields = ("key", "authors", "title", "journal", "finding", "doi", "pmid")
 
@@ -444,7 +447,7 @@ class SectionInline(MarkdownInline):
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(PublishableAdmin):
+class ComparisonAdmin(SortableAdminMixin, PublishableAdmin):
     list_display = ("title", "exercise_a", "exercise_b", "state", "faq_count", "updated_at")
     list_filter = ("status", "exercise_a", "exercise_b")
     search_fields = ("title", "summary", "sections__heading", "sections__body")
@@ -462,7 +465,6 @@ class ComparisonAdmin(PublishableAdmin):
                     ("exercise_a", "exercise_b"),
                     "state",
                     "published_at",
-                    "position",
                     "updated_at",
                 )
             },
@@ -521,16 +523,15 @@ class CredentialInline(PositionedTabularInline):
 
 
 @admin.register(Coach)
-class CoachAdmin(SortableAdminBase, HistoryAdmin):
+class CoachAdmin(SortableAdminMixin, HistoryAdmin):
     """Coaches write and review articles; the byline and their page show only published ones."""
 
     formfield_overrides = MARKDOWN_EDITOR
-    list_display = ("name", "role", "credential_names", "is_published", "position")
-    list_editable = ("position",)
+    list_display = ("name", "role", "credential_names", "is_published")
     list_filter = ("is_published",)
     search_fields = ("name", "role", "bio")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "role", "years_coaching", "bio", "is_published", "position")
+    fields = ("name", "slug", "role", "years_coaching", "bio", "is_published")
     inlines = (CredentialInline,)
 
     def get_queryset(self, request):

@@ -229,7 +229,6 @@ def test_staff_add_an_faq_inline(admin_client, client, content):
     data["faqs-TOTAL_FORMS"] = [str(total + 1)]
     data[f"faqs-{total}-question"] = ["Do I need a belt?"]
     data[f"faqs-{total}-answer"] = ["Not for *these* lifts."]
-    data[f"faqs-{total}-position"] = ["999"]
 
     response = admin_client.post(url, data)
 
@@ -247,3 +246,13 @@ def test_the_admin_carries_the_sites_own_stylesheet_with_save_kept_in_reach(admi
 
     assert 'href="/static/css/admin.css"' in page.content.decode()
     assert "position: sticky" in Path(finders.find("css/admin.css")).read_text()
+
+
+@pytest.mark.parametrize("model", ["comparison", "exercise", "muscle", "reference", "coach"])
+def test_nobody_types_a_position_lists_and_forms_reorder_by_drag_and_drop(admin_client, content, model):
+    changelist = admin_client.get(reverse(f"admin:exercises_{model}_changelist")).content.decode()
+    add_form = admin_client.get(reverse(f"admin:exercises_{model}_add")).content.decode()
+
+    assert 'id="admin_sortable2_config"' in changelist  # django-admin-sortable2's drag handles
+    assert "-position" not in changelist
+    assert 'name="position"' not in add_form

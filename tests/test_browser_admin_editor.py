@@ -117,3 +117,19 @@ def test_article_change_pages_fit_the_screen_and_pass_axe(browser, site, model, 
 
     results = Axe().run(staff)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_section_shows_only_the_fields_its_kind_uses(browser, site):
+    comparison = Comparison.objects.get()
+    staff = log_in(browser, site, WIDTHS["1280px"])
+    staff.goto(f"/admin/exercises/comparison/{comparison.pk}/change/")
+    staff.locator("#sections-group .add-row a").click()
+    new = staff.locator("#sections-group .inline-related.dynamic-sections").last
+    kind = new.locator("select[name$='-kind']")
+
+    kind.select_option("exercise_overview")
+    assert new.locator(".field-side").is_visible() and not new.locator(".field-caption").is_visible()
+    kind.select_option("at_a_glance")
+    assert not new.locator(".field-body").is_visible() and not new.locator(".field-side").is_visible()
+    kind.select_option("criteria")
+    assert new.locator(".field-caption").is_visible() and new.locator(".field-body").is_visible()
