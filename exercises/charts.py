@@ -10,6 +10,8 @@ BAR_GAP = 4
 ROW_GAP = 18
 TOP = 8
 WIDTH = LABEL_WIDTH + BAR_AREA + 24
+# A muscle an exercise does not work reads as a dash, never as a zero-width bar labelled 0.
+NOT_WORKED = "—"
 
 
 @dataclass
@@ -20,6 +22,18 @@ class Bar:
     y: int
     width: int
     text_x: int
+
+    @property
+    def worked(self) -> bool:
+        return self.value > 0
+
+    @property
+    def label(self) -> str:
+        return str(self.value) if self.worked else NOT_WORKED
+
+    @property
+    def spoken(self) -> str:
+        return f"{self.value} of {MAX_EMPHASIS}" if self.worked else "not worked"
 
 
 @dataclass
@@ -36,15 +50,21 @@ class MuscleChart:
     height: int
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
+    bar_area: int = BAR_AREA
     max_emphasis: int = MAX_EMPHASIS
 
     @property
     def description(self) -> str:
         parts = []
         for row in self.rows:
-            values = ", ".join(f"{bar.exercise} {bar.value} of {MAX_EMPHASIS}" for bar in row.bars)
+            values = ", ".join(f"{bar.exercise} {bar.spoken}" for bar in row.bars)
             parts.append(f"{row.muscle}: {values}")
         return "; ".join(parts) + "."
+
+    @property
+    def has_unworked(self) -> bool:
+        """Whether a dash appears, so the legend says what it means only when it does."""
+        return any(not bar.worked for row in self.rows for bar in row.bars)
 
 
 def muscle_chart(exercises) -> MuscleChart:
