@@ -331,3 +331,25 @@ def test_the_profile_takes_over_the_sites_words_and_keeps_staff_edits():
     assert profile.tagline.startswith("Coached strength training for every body.")
     assert profile.exercise_cta_heading == "Want a coach to check your form?"
     assert "<strong>Check your inbox.</strong>" in profile.what_happens_next_html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_muscles_already_there_get_their_areas_of_the_body_map_by_name():
+    before, after = ("exercises", "0009_coaches_bylines_site_words"), ("exercises", "0010_muscle_regions_ratings_note")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    Muscle = executor.loader.project_state([before]).apps.get_model("exercises", "Muscle")
+    for name in ("Glutes", "Core", "Serratus anterior"):  # the last one, added by staff, has no known area
+        Muscle.objects.create(name=name)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+
+    regions = executor.loader.project_state([after]).apps.get_model("exercises", "MuscleRegion").objects
+    assert sorted(regions.filter(muscle__name="Glutes").values_list("region", flat=True)) == ["glutes"]
+    assert sorted(regions.filter(muscle__name="Core").values_list("region", flat=True)) == [
+        "abs",
+        "lower_back",
+        "obliques",
+    ]
+    assert not regions.filter(muscle__name="Serratus anterior").exists()
