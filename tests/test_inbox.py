@@ -756,3 +756,22 @@ def test_the_admin_home_shows_todays_leads_the_longest_waiting_and_unpublished_c
     assert "Waiting longest:" in page and "Waited Long" in page
     assert f'Draft: <a href="/admin/exercises/exercise/{draft.pk}/change/">Glute Bridge</a>' in page
     assert "Scheduled for" in page and f"/admin/exercises/comparison/{soon.pk}/change/" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_home_lists_live_articles_whose_review_is_overdue(admin_client):
+    from exercises.models import Status
+    from tests.conftest import make_comparison, make_exercise
+
+    today = timezone.localdate()
+    overdue = make_comparison(
+        make_exercise("Squat"), make_exercise("Leg Press"), next_review_due=today - timedelta(days=3)
+    )
+    make_exercise("Deadlift", next_review_due=today + timedelta(days=30))  # not due yet
+    make_exercise("Glute Bridge", status=Status.DRAFT, published_at=None, next_review_due=today - timedelta(days=9))
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert f"Review was due {today - timedelta(days=3):%b}" in page or "Review was due" in page
+    assert f'<a href="/admin/exercises/comparison/{overdue.pk}/change/">{overdue.title}</a>' in page
+    assert page.count("Review was due") == 1  # neither the one not yet due nor the draft

@@ -1,4 +1,4 @@
-"""What the admin home shows of the content: drafts, and what is scheduled to go live."""
+"""What the admin home shows of the content: drafts, what is scheduled to go live, and overdue reviews."""
 
 from django import template
 from django.urls import reverse
@@ -18,4 +18,10 @@ def unpublished_content() -> dict:
         item.admin_url = reverse(f"admin:exercises_{type(item).__name__.lower()}_change", args=[item.pk])
     drafts = [item for item in items if item.status == Status.DRAFT]
     scheduled = sorted((item for item in items if item.status == Status.PUBLISHED), key=lambda item: item.published_at)
-    return {"drafts": drafts, "scheduled": scheduled}
+    today = timezone.localdate()
+    overdue = [*Comparison.objects.published().filter(next_review_due__lt=today)]
+    overdue += [*Exercise.objects.published().filter(next_review_due__lt=today)]
+    for item in overdue:
+        item.admin_url = reverse(f"admin:exercises_{type(item).__name__.lower()}_change", args=[item.pk])
+    overdue.sort(key=lambda item: item.next_review_due)
+    return {"drafts": drafts, "scheduled": scheduled, "overdue_reviews": overdue}
