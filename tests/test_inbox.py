@@ -772,6 +772,5 @@ def test_the_admin_home_lists_live_articles_whose_review_is_overdue(admin_client
 
     page = admin_client.get("/admin/").content.decode()
 
-    assert f"Review was due {today - timedelta(days=3):%b}" in page or "Review was due" in page
     assert f'<a href="/admin/exercises/comparison/{overdue.pk}/change/">{overdue.title}</a>' in page
     assert page.count("Review was due") == 1  # neither the one not yet due nor the draft
