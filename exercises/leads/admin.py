@@ -1,5 +1,6 @@
 """The consultation inbox: requests, their emails, alert recipients and counters."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from .models import (
 )
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(admin.StackedInline):
     model = Notification
     extra = 0
     can_delete = False
@@ -65,6 +66,14 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(archived=value == "1")
 
 
+class InboxRowForm(forms.ModelForm):
+    """A row's status box, named after its lead for screen readers (the list's column heading is not its label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["aria-label"] = f"Status of {self.instance.name or 'this request'}"
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = ("name", "email_link", "phone_link", "goal", "source", "age", "status", "notification_state")
@@ -76,6 +85,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/exercises/consultationrequest/change_list.html"
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=InboxRowForm, **kwargs)
+
     consent_fields = (
         "consent",
         "consent_text",
