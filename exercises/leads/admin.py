@@ -24,7 +24,7 @@ from .models import (
 )
 
 
-class NotificationInline(admin.StackedInline):
+class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
     can_delete = False
