@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.http import Http404
 from django.urls import reverse
 
+from .bodymap import BodyMaps, body_maps
 from .charts import muscle_chart
 from .models import Coach, Comparison, Exercise, ExerciseMuscle, GymProfile, RelatedComparison, SlugRedirect
 from .sections import Article, ShownSection, count_words, related_links, shown_sections
@@ -30,6 +31,8 @@ EXERCISE_PARTS = (
     "schemes",
     Prefetch("muscle_links", queryset=ExerciseMuscle.objects.select_related("muscle")),
 )
+# The areas of the body map each muscle lights: one more query for every exercise on the page together.
+BODY_MAP_PARTS = ("muscle_links__muscle__regions",)
 
 
 def related_links_prefetch() -> Prefetch:
@@ -93,6 +96,7 @@ class ComparisonPage:
     structured_data: str
     reading_minutes: int
     preview: bool
+    body_maps: BodyMaps
     citations: Citations = field(default_factory=Citations)
 
     @property
@@ -116,7 +120,7 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         kind="comparison",
         staff=staff,
     )
-    prefetch_related_objects(list(comparison.exercises), *EXERCISE_PARTS)
+    prefetch_related_objects(list(comparison.exercises), *EXERCISE_PARTS, *BODY_MAP_PARTS)
     preview = not comparison.is_live
     # Readers never see a draft exercise's text, even on a live article; staff previewing see everything.
     visible = {
@@ -150,6 +154,7 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, author=byline.author),
         reading_minutes=minutes_to_read(words),
         preview=preview,
+        body_maps=body_maps(article.exercises),
     )
 
 
@@ -163,12 +168,15 @@ class ExercisePage:
     structured_data: str
     reading_minutes: int
     preview: bool
+    body_maps: BodyMaps
     citations: Citations = field(default_factory=Citations)
 
 
 def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
     exercise = find_for_visitor(
-        Exercise.objects.select_related("author", "reviewer").prefetch_related(*EXERCISE_PARTS, *BYLINE_CREDENTIALS),
+        Exercise.objects.select_related("author", "reviewer").prefetch_related(
+            *EXERCISE_PARTS, *BODY_MAP_PARTS, *BYLINE_CREDENTIALS
+        ),
         slug=slug,
         kind="exercise",
         staff=staff,
@@ -201,6 +209,7 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
         structured_data=exercise_structured_data(exercise, meta, gym, author=byline.author),
         reading_minutes=minutes_to_read(count_words(texts)),
         preview=not exercise.is_live,
+        body_maps=body_maps([exercise]),
     )
 
 
