@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "reversion",
+    "reversion_compare",
     "adminsortable2",
     "markdownx",
     "huey.contrib.djhuey",
@@ -210,8 +211,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # --- Markdown ---------------------------------------------------------------
-# The admin preview renders with the very function that renders on save.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "exercises.markdown.render_markdown"
+# The admin preview shows what saving stores (exercises.markdown.render_markdown), its citations
+# numbered as the page numbers them, under a warning for each thing the page drops.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "exercises.markdown_check.preview"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 # Upload is switched off (the sanitiser drops <img> anyway); should it ever be

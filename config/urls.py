@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
+from exercises import admin_writing
+
 
 @staff_member_required
 def markdownx_upload_disabled(request):
@@ -13,9 +15,16 @@ def markdownx_upload_disabled(request):
 
 
 urlpatterns = [
+    # Through the admin site's own login (two-step included); before admin.site.urls, which would 404 them.
+    path(
+        "admin/writing/references/",
+        admin.site.admin_view(admin_writing.reference_search),
+        name="writing_reference_search",
+    ),
     path("admin/", admin.site.urls),
-    # markdownx's own urls.py would serve these to anyone; staff only here.
-    path("markdownx/markdownify/", staff_member_required(MarkdownifyView.as_view()), name="markdownx_markdownify"),
+    # markdownx's own urls.py would serve these to anyone; staff only here (the preview through the admin's
+    # login, two-step included, as it reads the references).
+    path("markdownx/markdownify/", admin.site.admin_view(MarkdownifyView.as_view()), name="markdownx_markdownify"),
     path("markdownx/upload/", markdownx_upload_disabled, name="markdownx_upload"),
     path("", include("exercises.urls")),
 ]

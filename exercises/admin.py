@@ -20,10 +20,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
-from reversion.admin import VersionAdmin
+from reversion_compare.admin import BaseCompareVersionAdmin
 
 from . import publish_check, selectors, services
+from .admin_history import ReadableHistory
+from .admin_writing import MarkdownEditor
 from .models import (
     FAQ,
     REPEATABLE_KINDS,
@@ -55,15 +56,19 @@ admin.site.site_header = "Community Strength Austin"
 admin.site.site_title = "Community Strength Austin admin"
 admin.site.index_title = "Content and consultation requests"
 
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": MarkdownEditor}}
 SEARCH_AND_SHARING = ("Search and sharing", {"fields": ("meta_title", "meta_description")})
 BYLINE = ("Byline", {"fields": (("author", "reviewer"), ("reviewed_on", "next_review_due"))})
 
 
-class HistoryAdmin(VersionAdmin):
-    """Every change kept by django-reversion; the history page lists the newest first."""
+class HistoryAdmin(ReadableHistory, BaseCompareVersionAdmin):
+    """Every change kept by django-reversion: the history newest first and to the second, any two versions
+    compared side by side with their children, and a revert that shows what it will change first."""
 
-    history_latest_first = True
+    class Media:
+        # The Markdown toolbar keeps what was typed in the browser until the save goes through; it is
+        # here too so that the list a save lands on can forget that copy.
+        js = ("js/markdown-toolbar.js",)
 
 
 class PublishCheckFailed(Exception):
