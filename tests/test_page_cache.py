@@ -308,7 +308,8 @@ def test_a_cache_miss_runs_a_small_constant_number_of_queries(content):
     with CaptureQueriesContext(connection) as after:
         Client().get(ARTICLE)
 
-    assert len(after) == len(before) <= 15
+    # 16: the body map's regions are one prefetch per page, whatever the article holds.
+    assert len(after) == len(before) <= 16
 
 
 SECURITY_HEADERS = {
