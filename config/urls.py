@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import JsonResponse
@@ -5,6 +6,7 @@ from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
 from exercises import admin_writing
+from exercises.photos import views as photos
 
 
 @staff_member_required
@@ -21,11 +23,14 @@ urlpatterns = [
         admin.site.admin_view(admin_writing.reference_search),
         name="writing_reference_search",
     ),
+    path("admin/writing/photos/", admin.site.admin_view(admin_writing.photo_search), name="writing_photo_search"),
     path("admin/", admin.site.urls),
     # markdownx's own urls.py would serve these to anyone; staff only here (the preview through the admin's
     # login, two-step included, as it reads the references).
     path("markdownx/markdownify/", admin.site.admin_view(MarkdownifyView.as_view()), name="markdownx_markdownify"),
     path("markdownx/upload/", markdownx_upload_disabled, name="markdownx_upload"),
+    # Photo library files on local disk (MEDIA_URL); immutable, as every name holds its content's hash.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", photos.media, name="media"),
     path("", include("exercises.urls")),
 ]
 

@@ -50,6 +50,7 @@ from .models import (
     SlugRedirect,
     Status,
 )
+from .photos.admin import ExercisePhotoInline
 from .sections import FIELDS_BY_KIND
 
 admin.site.site_header = "Community Strength Austin"
@@ -338,7 +339,13 @@ class ExerciseAdmin(SortableAdminMixin, PublishableAdmin):
         BYLINE,
         SEARCH_AND_SHARING,
     )
-    inlines = (ExerciseMuscleInline, ExercisePointInline, ProgrammingSchemeInline, ClientQuoteInline)
+    inlines = (
+        ExercisePhotoInline,
+        ExerciseMuscleInline,
+        ExercisePointInline,
+        ProgrammingSchemeInline,
+        ClientQuoteInline,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("muscle_links")
@@ -457,7 +464,7 @@ class ComparisonAdmin(SortableAdminMixin, PublishableAdmin):
     list_filter = ("status", "exercise_a", "exercise_b")
     search_fields = ("title", "summary", "sections__heading", "sections__body")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("exercise_a", "exercise_b")
+    autocomplete_fields = ("exercise_a", "exercise_b", "lead_photo")
     readonly_fields = ("state", "updated_at", "exercise_a_summary", "exercise_b_summary")
     fieldsets = (
         (
@@ -468,6 +475,7 @@ class ComparisonAdmin(SortableAdminMixin, PublishableAdmin):
                     "slug",
                     "summary",
                     ("exercise_a", "exercise_b"),
+                    "lead_photo",
                     "state",
                     "published_at",
                     "updated_at",
@@ -536,7 +544,8 @@ class CoachAdmin(SortableAdminMixin, HistoryAdmin):
     list_filter = ("is_published",)
     search_fields = ("name", "role", "bio")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "role", "years_coaching", "bio", "is_published")
+    fields = ("name", "slug", "role", "years_coaching", "photo", "bio", "is_published")
+    autocomplete_fields = ("photo",)
     inlines = (CredentialInline,)
 
     def get_queryset(self, request):

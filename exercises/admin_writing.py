@@ -17,15 +17,17 @@ from django.views.decorators.http import require_GET
 from markdownx.widgets import AdminMarkdownxWidget
 
 from .models import Reference
+from .photos.selectors import search_photos
 
 SEARCH_LIMIT = 20
 # What exercises.markdown keeps (ALLOWED_TAGS), in the words staff type.
 MARKDOWN_HELP = mark_safe(  # noqa: S308 - fixed text
     "The page keeps <code>**bold**</code>, <code>*italic*</code>, <code>[words](https://…)</code> links, "
     "lists (<code>- item</code> or <code>1. item</code>), <code>&gt; quotes</code> and "
-    "<code>###</code> or <code>####</code> headings. Cite a study with <code>[ref:key]</code> (the Cite "
-    "button finds the key): the page shows a number. Anything else, such as a <code>##</code> heading or "
-    "HTML, is dropped, and the preview says so."
+    "<code>###</code> or <code>####</code> headings. Place a photo of the library with "
+    "<code>![what it shows](image:key)</code> (the Image button finds it). Cite a study with "
+    "<code>[ref:key]</code> (the Cite button finds the key): the page shows a number. Anything else, "
+    "such as a <code>##</code> heading or HTML, is dropped, and the preview says so."
 )
 
 
@@ -47,9 +49,10 @@ class MarkdownEditor(AdminMarkdownxWidget):
         # Around markdownx's own template: the form renderer reads only the apps' templates.
         editor = super().render(name, value, attrs, renderer)
         return format_html(
-            '<div class="markdown-editor" data-markdown-editor data-reference-search="{}">{}'
+            '<div class="markdown-editor" data-markdown-editor data-reference-search="{}" data-image-search="{}">{}'
             '<p class="markdown-help" id="{}">{}</p></div>',
             reverse("writing_reference_search"),
+            reverse("writing_photo_search"),
             editor,
             help_id((attrs or {}).get("id") or name),
             MARKDOWN_HELP,
@@ -87,4 +90,25 @@ def reference_search(request):
     found = search_references(query=request.GET.get("q", "")[:200])
     return JsonResponse(
         {"results": [{"key": ref.key, "label": reference_label(ref), "text": f"[ref:{ref.key}]"} for ref in found]}
+    )
+
+
+@require_GET
+def photo_search(request):
+    """The Image button's picker: photos of the library, each as the Markdown that places it."""
+    if not request.user.has_perm("exercises.view_photo"):
+        raise PermissionDenied
+    found = search_photos(query=request.GET.get("q", "")[:200])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "key": photo.key,
+                    "label": photo.alt or f"{photo.key} (decorative)",
+                    "thumbnail": photo.thumbnail.file.url if photo.thumbnail else "",
+                    "text": f"![{photo.alt.replace('[', '(').replace(']', ')')}](image:{photo.key})",
+                }
+                for photo in found
+            ]
+        }
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from .markdown import cited_keys, render_markdown
+from .markdown import cited_keys, placed_keys, render_markdown
 
 
 class Status(models.TextChoices):
@@ -135,6 +135,14 @@ class MarkdownModel(models.Model):
             known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
             if missing := sorted(keys - known):
                 errors[name] = f"No reference has the key {', '.join(missing)}. Add it under References first."
+                continue
+            keys = set(placed_keys(getattr(self, name)))
+            known = set(Photo.objects.filter(key__in=keys).values_list("key", flat=True))
+            if missing := sorted(keys - known):
+                errors[name] = (
+                    f"No photo has the key {', '.join(missing)}. Upload it under Photos first, or pick one with "
+                    "the Image button."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -665,6 +673,14 @@ class Coach(MarkdownModel):
     years_coaching = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(80)], help_text="Empty shows nothing."
     )
+    photo = models.ForeignKey(
+        "exercises.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coach_of",
+        help_text="A portrait from the photo library, shown on the coach's page. Empty shows none.",
+    )
     is_published = models.BooleanField(
         "published", default=False, help_text="Readers see the coach's page and byline only when ticked."
     )
@@ -726,6 +742,15 @@ class Comparison(Publishable):
     )
     exercise_b = models.ForeignKey(
         Exercise, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="second exercise"
+    )
+    lead_photo = models.ForeignKey(
+        "exercises.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="From the photo library: shown under the title, and as the picture when the article is shared. "
+        "Empty shows none on the page and shares a drawn card.",
     )
     position = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -984,7 +1009,8 @@ class SlugRedirect(models.Model):
         return self.comparison or self.exercise
 
 
-# Django registers an app's models from this module; the leads' own live in exercises/leads/.
+# Django registers an app's models from this module; the leads' own live in exercises/leads/, the photo
+# library's in exercises/photos/.
 from .leads.models import (  # noqa: E402, F401
     BestTime,
     ConsultationGoal,
@@ -997,3 +1023,4 @@ from .leads.models import (  # noqa: E402, F401
     NotificationStatus,
     RequestStatus,
 )
+from .photos.models import ExercisePhoto, Photo, PhotoRendition, RenditionFormat  # noqa: E402, F401

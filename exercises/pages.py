@@ -14,7 +14,16 @@ from django.urls import reverse
 
 from .bodymap import BodyMaps, body_maps
 from .charts import muscle_chart
-from .models import Coach, Comparison, Exercise, ExerciseMuscle, GymProfile, RelatedComparison, SlugRedirect
+from .models import (
+    Coach,
+    Comparison,
+    Exercise,
+    ExerciseMuscle,
+    ExercisePhoto,
+    GymProfile,
+    RelatedComparison,
+    SlugRedirect,
+)
 from .sections import Article, ShownSection, count_words, related_links, shown_sections
 from .seo import (
     WORDS_PER_MINUTE,
@@ -30,6 +39,8 @@ EXERCISE_PARTS = (
     "quotes",
     "schemes",
     Prefetch("muscle_links", queryset=ExerciseMuscle.objects.select_related("muscle")),
+    # One query for the photos of every exercise on the page, one more for their sizes when there are any.
+    Prefetch("photos", queryset=ExercisePhoto.objects.select_related("photo").prefetch_related("photo__renditions")),
 )
 # The areas of the body map each muscle lights: one more query for every exercise on the page together.
 BODY_MAP_PARTS = ("muscle_links__muscle__regions",)
@@ -107,8 +118,11 @@ class ComparisonPage:
 
 def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPage:
     comparison = find_for_visitor(
-        Comparison.objects.select_related("exercise_a", "exercise_b", "author", "reviewer").prefetch_related(
+        Comparison.objects.select_related(
+            "exercise_a", "exercise_b", "author", "reviewer", "lead_photo"
+        ).prefetch_related(
             *BYLINE_CREDENTIALS,
+            "lead_photo__renditions",
             "sections",
             "factors",
             "criteria",
@@ -136,7 +150,11 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         title=comparison.seo_title,
         description=comparison.seo_description,
         path=comparison.get_absolute_url(),
-        image=reverse("exercises:comparison_share_image", kwargs={"slug": comparison.slug}),
+        # The lead photo when it has one, cut to the share card's shape; a drawn card otherwise.
+        image=reverse(
+            "exercises:comparison_share_photo" if comparison.lead_photo else "exercises:comparison_share_image",
+            kwargs={"slug": comparison.slug},
+        ),
         type="article",
         published=comparison.published_at,
         modified=comparison.updated_at,
@@ -237,7 +255,13 @@ def coach_list() -> list[Coach]:
 
 
 def coach_page(*, slug: str) -> CoachPage:
-    coach = Coach.objects.published().prefetch_related("credentials").filter(slug=slug).first()
+    coach = (
+        Coach.objects.published()
+        .select_related("photo")
+        .prefetch_related("credentials", "photo__renditions")
+        .filter(slug=slug)
+        .first()
+    )
     if coach is None:
         raise Http404("No coach at this address.")
     by_them = Q(author=coach) | Q(reviewer=coach)

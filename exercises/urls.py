@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison_detail"),
     path("compare/<slug:slug>/share.png", views.comparison_share_image, name="comparison_share_image"),
+    path("compare/<slug:slug>/share.jpg", views.comparison_share_photo, name="comparison_share_photo"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
     path("coaches/", views.coach_list, name="coach_list"),
     path("coaches/<slug:slug>/", views.coach_detail, name="coach_detail"),

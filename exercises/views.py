@@ -5,7 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
@@ -18,7 +18,8 @@ from .leads.views import take_consultation
 from .models import Comparison
 from .pagecache import CACHE_ALIAS, public_page
 from .pages import MovedPermanently
-from .seo import PageMeta, share_image, visit_structured_data
+from .photos.processing import cropped
+from .seo import SHARE_SIZE, PageMeta, share_image, visit_structured_data
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,28 @@ def comparison_share_image(request, slug):
         png = share_image(title=comparison.title, exercises=names)
         cache.set(key, png, timeout=settings.PAGE_CACHE_SECONDS)
     response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return as_preview(response, comparison)
+
+
+@require_safe
+@renders_moved
+def comparison_share_photo(request, slug):
+    comparison = pages.find_for_visitor(
+        Comparison.objects.select_related("lead_photo"), slug=slug, kind="comparison", staff=request.user.is_staff
+    )
+    photo = comparison.lead_photo
+    if photo is None:
+        raise Http404("This comparison has no lead photo.")
+    fingerprint = hashlib.sha256(f"{photo.file.name}|{photo.focus}".encode()).hexdigest()[:24]
+    key = f"share-photo:{photo.pk}:{fingerprint}"
+    cache = caches[CACHE_ALIAS]
+    jpeg = cache.get(key)
+    if jpeg is None:
+        with photo.file.open("rb") as original:
+            jpeg = cropped(original.read(), SHARE_SIZE, photo.focus)
+        cache.set(key, jpeg, timeout=settings.PAGE_CACHE_SECONDS)
+    response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     return as_preview(response, comparison)
 

@@ -230,6 +230,27 @@ def make_comparison(exercise_a, exercise_b, *, intro="Which one is for you?", se
     return comparison
 
 
+def picture_bytes(size=(1600, 1067), format="JPEG", color=(180, 90, 40), **save_options) -> bytes:
+    """A picture made here (the gym ships no photos): two colours, so crops and scales can be told apart."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", size, color)
+    ImageDraw.Draw(picture).rectangle((0, 0, size[0] // 2, size[1]), fill=(30, 60, 120))
+    buffer = io.BytesIO()
+    picture.save(buffer, format, **save_options)
+    return buffer.getvalue()
+
+
+def make_photo(key: str = "test-photo", *, size=(1600, 1067), **fields):
+    """A library photo, stored with its renditions as an upload in the admin is."""
+    from exercises.photos import processing, services
+    from exercises.photos.models import Photo
+
+    cleaned = processing.clean_upload(f"{key}.jpg", picture_bytes(size))
+    photo = Photo(key=key, alt_text=fields.pop("alt_text", f"Test picture {key}"), **fields)
+    return services.store_photo(photo=photo, upload=cleaned)
+
+
 # --- PostgreSQL and Redis, for the runs that need a fleet's services --------------
 
 # The tests' own Redis database; the app's REDIS_URL examples use 0.

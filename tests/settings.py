@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_PAGE_CACHE_DIR", tempfile.mkdtemp(prefix="csa-page
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402
 
+# Photos the tests upload stay out of var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="csa-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No collectstatic in tests: serve static files by their plain names.

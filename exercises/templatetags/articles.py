@@ -4,10 +4,14 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from exercises.markdown import CITATION_LINK
+from exercises.markdown import ATTRIBUTE, CITATION_LINK, LIBRARY_SOURCE, PICTURE
+
+# A photo placed in a text spans the text's column: the column's width where it fits, the screen's on a phone.
+TEXT_PICTURE_SIZES = "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
 
 register = template.Library()
 
@@ -25,6 +29,15 @@ class Citations:
         self.numbers: dict[str, int] = {}
         self.times_cited: dict[str, int] = {}
         self._known = None
+        self._photos = None
+
+    def photo(self, key: str):
+        """The library photo a text places with this key, with its renditions; None once it is gone."""
+        if self._photos is None:
+            from exercises.models import Photo
+
+            self._photos = {photo.key: photo for photo in Photo.objects.prefetch_related("renditions")}
+        return self._photos.get(key)
 
     def number(self, key: str) -> int | None:
         if self._known is None:
@@ -86,4 +99,20 @@ def rich(html: str, citations: Citations | None = None):
             )
         )
 
-    return mark_safe(CITATION_LINK.sub(replace, html or ""))  # noqa: S308 - sanitised by nh3 on save
+    library = citations if citations is not None else Citations()
+
+    def place(match):
+        attributes = dict(ATTRIBUTE.findall(match.group(2)))
+        source = LIBRARY_SOURCE.fullmatch(attributes.get("src", ""))
+        photo = library.photo(source.group(1)) if source else None
+        if photo is None or photo.fallback is None:
+            return "" if match.group(1) and match.group(3) else (match.group(1) or "") + (match.group(3) or "")
+        context = {"photo": photo, "alt": attributes.get("alt") or photo.alt, "sizes": TEXT_PICTURE_SIZES}
+        if match.group(1) and match.group(3):
+            return render_to_string("includes/photo_figure.html", context)
+        return (match.group(1) or "") + render_to_string("includes/picture.html", context) + (match.group(3) or "")
+
+    html = CITATION_LINK.sub(replace, html or "")
+    if "<img" in html:
+        html = PICTURE.sub(place, html)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3 on save; pictures from the site's own templates
