@@ -207,8 +207,28 @@ STORAGES = {
 }
 # favicon.ico and friends, served at the site root.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded photos: on local disk under var/media, served by the app (exercises/photos/views.py) for a
+# year under hashed names. For a fleet, every instance must see the same files: an S3-compatible
+# bucket through django-storages (pip install -r requirements-s3.txt; credentials in the usual AWS_*
+# variables, which boto3 reads itself).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+# Where readers fetch the bucket's files: a CDN or the bucket's own host, e.g. media.example.com.
+MEDIA_S3_DOMAIN = os.environ.get("DJANGO_MEDIA_S3_DOMAIN", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            "custom_domain": MEDIA_S3_DOMAIN or None,
+            # Public photos at plain addresses; a name is never reused, so it may be cached for a year.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 # --- Markdown ---------------------------------------------------------------
 # The admin preview shows what saving stores (exercises.markdown.render_markdown), its citations
@@ -289,7 +309,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "data:"],
+        "img-src": [csp.SELF, "data:", *([f"https://{MEDIA_S3_DOMAIN}"] if MEDIA_S3_DOMAIN else [])],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],

@@ -15,8 +15,15 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, CITATION_MARKER, render_markdown
-from .models import Reference
+from .markdown import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    CITATION_MARKER,
+    LIBRARY_SOURCE,
+    render_markdown,
+)
+from .models import Photo, Reference
 from .templatetags.articles import Citations, rich
 
 # Anything written like a citation; CITATION_MARKER says which of them the page understands.
@@ -138,7 +145,8 @@ class _MarkupReader(HTMLParser):
         alt, source = attributes.get("alt", ""), attributes.get("src", "")
         # The page's own rendering decides which pictures it keeps (those of the photo library).
         kept = render_markdown(f"![{alt}]({source})")
-        if "<img" in kept or "<picture" in kept:
+        placed = LIBRARY_SOURCE.fullmatch(source)
+        if "<img" in kept and placed and Photo.objects.filter(key=placed.group(1)).exists():
             return None
         described = f"The picture “{_short(alt)}”" if alt else "A picture"
         if source.startswith("image:"):

@@ -9,12 +9,12 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 # Cached pages of this test run stay out of var/; subprocesses get their own.
 os.environ.setdefault("DJANGO_PAGE_CACHE_DIR", tempfile.mkdtemp(prefix="csa-pages-"))
+# Photos the tests upload stay out of var/media, and the servers they start see the same ones.
+os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="csa-media-"))
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402
 
-# Photos the tests upload stay out of var/media.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="csa-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No collectstatic in tests: serve static files by their plain names.

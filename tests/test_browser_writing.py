@@ -13,6 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from exercises.models import FAQ, Comparison, Reference
+from tests.conftest import make_photo
 from tests.test_browser_staff_journey import watch_csp
 
 pytestmark = pytest.mark.browser
@@ -53,6 +54,8 @@ def staff_page(browser, site, width=1280):
 
 def test_staff_cite_a_study_from_the_toolbar_and_the_preview_numbers_it(browser, site):
     faq = FAQ.objects.get(question=QUESTION)
+    make_photo("bench", alt_text="The bench at shoulder height")
+    make_photo("rack", alt_text="A squat rack")
     staff = staff_page(browser, site)
     csp = watch_csp(staff)
     staff.goto(f"/admin/exercises/faq/{faq.pk}/change/")
@@ -91,13 +94,19 @@ def test_staff_cite_a_study_from_the_toolbar_and_the_preview_numbers_it(browser,
     assert "**Hip** thrusts" in answer.input_value()
     preview.locator(".preview-body strong", has_text="Hip").wait_for()
 
-    # Image: with no photo library to pick from yet, the form of a library picture, its description selected.
+    # Image: a picture of the library, found by its description, placed as Markdown and shown in the preview.
     answer.press("Control+End")
+    answer.press("Enter")
+    answer.press("Enter")
     toolbar.get_by_role("button", name="Image").click()
-    assert answer.input_value().endswith("![describe the picture](image:key)")
-    assert answer.evaluate("element => element.value.slice(element.selectionStart, element.selectionEnd)") == (
-        "describe the picture"
-    )
+    picker = staff.get_by_role("dialog", name="Insert a picture from the library")
+    picker.get_by_label("Search the photo library by description or key").fill("bench")
+    expect(picker.locator(".markdown-picker__results button")).to_have_count(1)
+    picker.get_by_role("button", name=re.compile(r"^The bench at shoulder height")).click()
+    assert answer.input_value().endswith("![The bench at shoulder height](image:bench)")
+    picture = preview.locator(".preview-body picture img[alt='The bench at shoulder height']")
+    picture.wait_for()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
 
     assert csp == []
     results = Axe().run(staff)

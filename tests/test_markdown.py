@@ -98,7 +98,7 @@ def test_the_allow_list_tags_are_kept():
         "**strong** *em* `code`  \nafter a break <sup>1</sup>\n\n"
         "### Heading three\n\n#### Heading four\n\n"
         "- one\n- two\n\nThen:\n\n1. first\n2. second\n\n"
-        "> quoted\n\n[a link](https://example.com/)"
+        "> quoted\n\n[a link](https://example.com/)\n\n![a library photo](image:bench)"
     )
     clean = render_markdown(text)
     for tag in ALLOWED_TAGS:

@@ -353,3 +353,31 @@ def test_muscles_already_there_get_their_areas_of_the_body_map_by_name():
         "obliques",
     ]
     assert not regions.filter(muscle__name="Serratus anterior").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_photo_library_arrives_empty_and_leaves_articles_coaches_and_exercises_as_they_were():
+    before, after = ("exercises", "0010_muscle_regions_ratings_note"), ("exercises", "0011_photo_library")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps
+    exercise = old.get_model("exercises", "Exercise").objects.create(name="Step-up", slug="step-up", equipment="A box")
+    coach = old.get_model("exercises", "Coach").objects.create(name="Edited Coach", slug="edited-coach", role="Coach")
+    comparison = old.get_model("exercises", "Comparison").objects.create(
+        title="Step-up vs Lunge", slug="step-up-vs-lunge", exercise_a=exercise, author=coach
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    new = executor.loader.project_state([after]).apps
+
+    kept = new.get_model("exercises", "Comparison").objects.get(pk=comparison.pk)
+    assert (kept.title, kept.exercise_a_id, kept.author_id, kept.lead_photo_id) == (
+        "Step-up vs Lunge",
+        exercise.pk,
+        coach.pk,
+        None,
+    )
+    assert new.get_model("exercises", "Coach").objects.get(pk=coach.pk).photo_id is None
+    assert new.get_model("exercises", "Exercise").objects.get(pk=exercise.pk).equipment == "A box"
+    assert not new.get_model("exercises", "Photo").objects.exists()

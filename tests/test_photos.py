@@ -256,7 +256,8 @@ def test_a_text_places_a_library_photo_and_nothing_from_elsewhere(db):
     html = Client().get(comparison.get_absolute_url()).content.decode()
 
     assert re.search(
-        r'<figure class="photo">\s*<picture>.*alt="The bench, set up".*</picture>\s*<figcaption>The bench at shoulder height.</figcaption>',
+        r'<figure class="photo">\s*<picture>.*alt="The bench, set up".*</picture>\s*'
+        r"<figcaption>The bench at shoulder height.</figcaption>",
         html,
         re.S,
     )
@@ -316,9 +317,8 @@ def test_deleting_a_photo_placed_in_a_text_is_refused_and_an_unused_one_goes_wit
     content, staff, django_capture_on_commit_callbacks
 ):
     placed, unused = make_photo("placed"), make_photo("unused")
-    Section.objects.filter(kind=SectionKind.PROSE).first().__class__.objects.filter(
-        pk=Section.objects.filter(kind=SectionKind.PROSE).first().pk
-    ).update(body="![x](image:placed)")
+    section = Section.objects.filter(kind=SectionKind.PROSE).first()
+    Section.objects.filter(pk=section.pk).update(body="![x](image:placed)")
     files = [unused.file.name, *(r.file.name for r in unused.renditions.all())]
 
     page = staff.get(reverse("admin:exercises_photo_delete", args=[placed.pk])).content.decode()
@@ -330,3 +330,24 @@ def test_deleting_a_photo_placed_in_a_text_is_refused_and_an_unused_one_goes_wit
     assert not any(unused.file.storage.exists(name) for name in files)
     with pytest.raises(ValidationError, match="still shown in the text of section"):
         services.delete_photo(photo=placed)
+
+
+def test_photos_cost_one_query_for_their_sizes_however_many_there_are(content):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exercises.pagecache import mark_stale
+
+    with CaptureQueriesContext(connection) as without:
+        Client().get(ARTICLE)
+    for exercise in Exercise.objects.all():
+        for number in range(3):
+            photo = make_photo(f"{exercise.slug}-{number}")
+            ExercisePhoto.objects.create(exercise=exercise, photo=photo, position=number)
+    mark_stale()
+
+    with CaptureQueriesContext(connection) as with_six:
+        html = Client().get(ARTICLE).content.decode()
+
+    assert html.count("<picture>") == 6
+    assert len(with_six) == len(without) + 1

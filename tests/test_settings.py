@@ -80,3 +80,25 @@ def test_every_command_reads_the_env_file_and_the_real_environment_wins(tmp_path
 
     assert result.returncode == 0, result.stderr
     assert "['from-the-file.example'] https://from-the-environment.example" in result.stdout
+
+
+def test_photos_go_to_an_s3_bucket_when_one_is_named_and_its_host_may_serve_images():
+    code = (
+        "from django.conf import settings as s; d = s.STORAGES['default'];"
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['custom_domain'],"
+        " d['OPTIONS']['object_parameters']['CacheControl'], s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1])"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_MEDIA_S3_BUCKET="gym-photos",
+        DJANGO_MEDIA_S3_DOMAIN="media.gym.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        "storages.backends.s3.S3Storage gym-photos media.gym.example.com public, max-age=31536000, immutable "
+        "https://media.gym.example.com"
+    )

@@ -10,12 +10,15 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exercises.leads.consent import CURRENT_VERSION
-from exercises.models import Coach
+from exercises.models import Coach, Comparison
+from tests.conftest import make_photo
 
 # Shipped content for every URL argument the site's routes take, by route name.
 URL_KWARGS = {
     "comparison_detail": {"slug": "leg-press-vs-hip-thrust"},
     "comparison_share_image": {"slug": "leg-press-vs-hip-thrust"},
+    # Only a comparison with a lead photo has one; the test gives the shipped one a test photo.
+    "comparison_share_photo": {"slug": "leg-press-vs-hip-thrust"},
     "exercise_detail": {"slug": "leg-press"},
     # No coach is shipped (none is invented): the test makes this one.
     "coach_detail": {"slug": "a-coach"},
@@ -46,6 +49,8 @@ def test_every_named_page_opens(client, content, name, arguments):
     kwargs = URL_KWARGS.get(short_name, {})
     assert set(kwargs) == arguments, f"add shipped values for {name}'s arguments {arguments} to URL_KWARGS"
     Coach.objects.create(name="A Coach", slug="a-coach", is_published=True)
+    if short_name == "comparison_share_photo":
+        Comparison.objects.update(lead_photo=make_photo("lead"))
 
     response = client.get(reverse(name, kwargs=kwargs))
 
@@ -94,6 +99,7 @@ def every_model_has_a_row(content):
     NotificationRecipient.objects.create(email="head.coach@example.com")
     SlugRedirect.objects.create(old_slug="leg-press-or-hip-thrust", comparison=Comparison.objects.first())
     Coach.objects.create(name="A Coach", slug="a-coach").credentials.create(name="NSCA-CSCS", issued_by="NSCA")
+    make_photo("a-photo")
     count_hit(key="spam:honeypot", window_seconds=3600)
     create_consultation_request(
         name="Maria Lopez",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from . import processing, services
-from .models import ExercisePhoto, Photo
+from .models import ExercisePhoto, Photo, PhotoRendition
 from .selectors import photo_uses, text_uses
 
 UPLOAD_HELP = (
@@ -63,11 +63,33 @@ class PhotoForm(forms.ModelForm):
             self.add_error("upload", "Choose the file again: the browser forgets it when the form comes back.")
 
 
+class PhotoRenditionInline(admin.TabularInline):
+    """The sizes made of the photo, to look at: they are made again whenever a new file is uploaded."""
+
+    model = PhotoRendition
+    extra = 0
+    fields = ("format", "width", "height", "file_link")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "sizes made for pages (made again with each new file)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="file")
+    def file_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.file.url, obj.file.name.rsplit("/", 1)[-1])
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     """The gym's own pictures. Each upload is cleaned and made in the sizes pages use, once, when saved."""
 
     form = PhotoForm
+    inlines = (PhotoRenditionInline,)
     list_display = ("small", "key", "alt_text", "dimensions", "uploaded_at")
     search_fields = ("key", "alt_text", "caption")
     readonly_fields = ("large", "dimensions", "used_in")
@@ -138,6 +160,6 @@ class ExercisePhotoInline(SortableTabularInline):
     verbose_name = "photo of this exercise"
     verbose_name_plural = "photos of this exercise (shown on its page and in each comparison, in this order)"
 
-    @admin.display(description="photo")
+    @admin.display(description="preview")
     def small(self, obj):
         return thumbnail(obj.photo if obj.pk else None, 96)

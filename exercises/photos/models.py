@@ -174,4 +174,4 @@ class ExercisePhoto(models.Model):
         ]
 
     def __str__(self):
-        return self.label or str(self.photo)
+        return f"{self.exercise}: {self.label or self.photo}"
