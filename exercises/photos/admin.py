@@ -91,6 +91,8 @@ class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
     inlines = (PhotoRenditionInline,)
     list_display = ("small", "key", "alt_text", "dimensions", "uploaded_at")
+    # The key is the link: the thumbnail has no text of its own (its description is the next column).
+    list_display_links = ("key",)
     search_fields = ("key", "alt_text", "caption")
     readonly_fields = ("large", "dimensions", "used_in")
     fieldsets = (
