@@ -28,7 +28,7 @@ def thumbnail(photo: Photo | None, width: int = 120):
 
 class PhotoForm(forms.ModelForm):
     upload = forms.FileField(
-        label="picture file",
+        label="Picture file",
         required=False,
         help_text=UPLOAD_HELP,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
