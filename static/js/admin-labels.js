@@ -25,7 +25,14 @@
     });
   }
 
-  // After Django's own autocomplete.js has built the boxes (on ready, and for each row added).
-  window.addEventListener("load", () => nameAutocompletes(document));
-  document.addEventListener("formset:added", (event) => window.setTimeout(() => nameAutocompletes(event.target)));
+  // Whenever Django's autocomplete.js builds a box (once the page is ready, and for each row added), as
+  // soon as it is in the page: no moment when a screen reader finds one without its name.
+  document.addEventListener("DOMContentLoaded", () => {
+    nameAutocompletes(document);
+    new MutationObserver((changes) => {
+      if (changes.some((change) => [...change.addedNodes].some((node) => node.classList?.contains("select2")))) {
+        nameAutocompletes(document);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 })();
