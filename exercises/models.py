@@ -607,9 +607,14 @@ class GymProfile(MarkdownModel):
     @classmethod
     def current(cls) -> "GymProfile":
         """The gym's profile with its hours; an unsaved one with the gym's name until staff save one."""
-        return cls.objects.select_related("consultation_coach").prefetch_related("hours").filter(pk=1).first() or cls(
-            name=settings.GYM_NAME
+        # The coach's portrait sizes cost a query only when the profile names a coach with a photo.
+        profile = (
+            cls.objects.select_related("consultation_coach__photo")
+            .prefetch_related("hours", "consultation_coach__photo__renditions")
+            .filter(pk=1)
+            .first()
         )
+        return profile or cls(name=settings.GYM_NAME)
 
     @property
     def locality(self) -> str:

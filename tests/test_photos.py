@@ -357,3 +357,16 @@ def test_photos_cost_one_query_for_their_sizes_however_many_there_are(content):
 
     assert html.count("<picture>") == 6
     assert len(with_six) == len(without) + 1
+
+
+def test_beside_the_form_the_answering_coach_shows_their_portrait(content):
+    from exercises.models import GymProfile
+
+    coach = make_test_coach(photo=make_photo("portrait", alt_text="Test Coach at the front desk"))
+    GymProfile.objects.update(consultation_coach=coach)
+
+    html = Client().get("/consultation/").content.decode()
+
+    panel = re.search(r'<aside class="form-panel".*?</aside>', html, re.S).group(0)
+    assert 'alt="Test Coach at the front desk" loading="lazy"' in panel
+    assert "Your request goes to" in panel
