@@ -14,12 +14,13 @@ exercise as its start and end positions. The pages are then rendered into DIR's 
 for SITE_URL, as the content job renders them after an edit.
 
 Writes DIR/server.env, the variables (KEY=VALUE, one a line) that make gunicorn serve this
-copy, and prints the exercise page's path.
+copy, and DIR/exercise-path, the photographed exercise's page; prints what it did.
 """
 
 import contextlib
 import io
 import os
+import random
 import shutil
 import sqlite3
 import sys
@@ -86,20 +87,24 @@ def copy_photo_files(source: dict[str, str], folder: Path) -> int:
     return copied
 
 
-def test_picture(color: tuple[int, int, int]) -> bytes:
-    """A JPEG as a camera makes one: smooth light and shade, shapes with edges, and grain."""
+def test_picture(color: tuple[int, int, int], seed: int) -> bytes:
+    """A JPEG with what makes a camera's photo cost bytes: light and shade, many small edges, and grain."""
     from PIL import Image, ImageDraw, ImageFilter
 
     width, height = TEST_PHOTO_SIZE
-    light = Image.linear_gradient("L").resize(TEST_PHOTO_SIZE).rotate(-90)
+    light = Image.linear_gradient("L").rotate(90).resize(TEST_PHOTO_SIZE)
     lit, shade = Image.new("RGB", TEST_PHOTO_SIZE, color), Image.new("RGB", TEST_PHOTO_SIZE, (20, 20, 24))
-    picture = Image.composite(lit, shade, light)
+    picture = Image.composite(shade, lit, light)  # lit on the left, in shade on the right
     draw = ImageDraw.Draw(picture)
+    chance = random.Random(seed)  # the same picture every run
+    for _ in range(600):  # the gym behind: plates, racks, people
+        x, y, size = chance.uniform(0, width), chance.uniform(0, height * 0.6), chance.uniform(8, 90)
+        tint = tuple(min(255, max(0, part + chance.randint(-70, 70))) for part in color)
+        draw.ellipse((x, y, x + size, y + size * chance.uniform(0.4, 1.6)), fill=tint)
     draw.rectangle((width * 0.1, height * 0.62, width * 0.9, height * 0.7), fill=(60, 60, 64))  # the bench
     draw.ellipse((width * 0.3, height * 0.25, width * 0.55, height * 0.6), fill=(210, 170, 140))
-    picture = picture.filter(ImageFilter.GaussianBlur(3))
-    grain = Image.effect_noise(TEST_PHOTO_SIZE, 18).convert("RGB")
-    picture = Image.blend(picture, grain, 0.12)
+    picture = picture.filter(ImageFilter.GaussianBlur(2))
+    picture = Image.blend(picture, Image.effect_noise(TEST_PHOTO_SIZE, 40).convert("RGB"), 0.1)
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
@@ -118,7 +123,7 @@ def add_test_photos(slug: str) -> str:
         raise SystemExit(f"No published exercise “{slug}” to show the test photos on (AUDIT_EXERCISE)")
     last = exercise.photos.aggregate(last=Max("position"))["last"] or 0
     for number, (name, label, alt_text, color) in enumerate(TEST_PHOTOS, 1):
-        upload = processing.clean_upload(name, test_picture(color))
+        upload = processing.clean_upload(name, test_picture(color, seed=number))
         photo = services.store_photo(photo=Photo(key=services.key_from_name(name), alt_text=alt_text), upload=upload)
         ExercisePhoto.objects.create(exercise=exercise, photo=photo, label=label, position=last + number)
     return exercise.get_absolute_url()
