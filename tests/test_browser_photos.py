@@ -3,7 +3,9 @@
 The Hip Thrust gets two library photos ("Start position", "End position"). On its page both load as
 AVIF, hold their place while they load (no layout shift), the first eagerly and the second lazily,
 with nothing axe objects to and no sideways scrolling; the comparison's overview of the exercise
-shows both. Screenshots go to /tmp/shots/photos-<page>-<width>-<scheme>.png for a person to look at.
+shows both. Each photo's `sizes` names the width it is drawn at, so the browser fetches the right file
+(the comparison's lead photo too). Screenshots go to /tmp/shots/photos-<page>-<width>-<scheme>.png
+for a person to look at.
 """
 
 import os
@@ -11,7 +13,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from exercises.models import Exercise
+from exercises.models import Comparison, Exercise
 from exercises.photos.models import ExercisePhoto
 from tests.conftest import PUBLIC_PAGES, make_photo
 from tests.test_browser_dark import open_page
@@ -112,6 +114,27 @@ def assert_sized_for_the_column(page, images) -> None:
         assert abs(box["width"] - figure["width"]) < 1, (box, figure)
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport, box
         assert box["width"] >= 250, box
+        # The browser picks a file by `sizes`, before layout: a guess far below the drawn width sends a
+        # blurry file, far above it a needlessly large one.
+        guessed = images.nth(index).evaluate(SIZES_GUESS)
+        assert guessed == pytest.approx(box["width"], rel=0.05), (guessed, box["width"])
+
+
+# The width the first `sizes` entry whose media condition matches stands for, in CSS pixels.
+SIZES_GUESS = """
+image => {
+  for (const entry of image.sizes.split(",")) {
+    const match = entry.trim().match(/^(\\(.*\\))\\s+(.+)$/);
+    if (match && !window.matchMedia(match[1]).matches) continue;
+    const probe = document.createElement("div");
+    probe.style.width = match ? match[2] : entry.trim();
+    document.body.append(probe);
+    const width = probe.getBoundingClientRect().width;
+    probe.remove();
+    return width;
+  }
+}
+"""
 
 
 def assert_no_violations(page) -> None:
@@ -179,3 +202,15 @@ def test_the_comparison_shows_both_photos_in_the_exercise_overview(site, screen,
 
     overview.screenshot(path=shot(look, "comparison"))
     assert_no_violations(screen)
+
+
+def test_the_comparison_lead_photo_is_fetched_at_the_width_it_is_drawn(site, screen, look):
+    comparison = Comparison.objects.get(slug="leg-press-vs-hip-thrust")
+    comparison.lead_photo = make_photo("leg-press-lead", alt_text="A leg press and a hip thrust bench")
+    comparison.save()
+    screen.goto(site + PUBLIC_PAGES["comparison"])
+    lead = screen.locator(".article__header figure img")
+    assert lead.get_attribute("fetchpriority") == "high"  # it opens the article
+    load_every_photo(lead)
+    assert_sized_for_the_column(screen, lead)
+    assert_fits_the_screen(screen)
