@@ -214,3 +214,4 @@ def test_the_comparison_lead_photo_is_fetched_at_the_width_it_is_drawn(site, scr
     load_every_photo(lead)
     assert_sized_for_the_column(screen, lead)
     assert_fits_the_screen(screen)
+    screen.locator(".article__header").screenshot(path=shot(look, "lead"))
