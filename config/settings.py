@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "exercises.http.ConditionalListsMiddleware",
-    "exercises.http.RefusedCodingsMiddleware",
+    "exercises.site.http.ConditionalListsMiddleware",
+    "exercises.site.http.RefusedCodingsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "exercises.context_processors.site",
+                "exercises.gym.context_processors.site",
                 "exercises.pagecache.holes",
             ],
         },
@@ -140,13 +140,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker (files under var/) and every instance (Redis, when REDIS_URL is set).
 PAGE_CACHE_SECONDS = 24 * 3600
 PAGE_CACHE = {
-    "PAGES": "exercises.publishing.public_paths",
+    "PAGES": "exercises.articles.publishing.public_paths",
     # Per-visitor values: a page keeps a hole for each, filled in on every response (see exercises/pagecache).
     "HOLES": {
         "csrf_token": "django.middleware.csrf.get_token",
         "form_started": "exercises.leads.forms.started_token",
     },
-    "NEXT_CHANGE": "exercises.publishing.next_go_live",
+    "NEXT_CHANGE": "exercises.articles.publishing.next_go_live",
     "RELEASE_FROM": ["exercises", "templates"],
 }
 CACHES = {
@@ -231,9 +231,9 @@ if MEDIA_S3_BUCKET:
     }
 
 # --- Markdown ---------------------------------------------------------------
-# The admin preview shows what saving stores (exercises.markdown.render_markdown), its citations
+# The admin preview shows what saving stores (exercises.writing.markdown.render_markdown), its citations
 # numbered as the page numbers them, under a warning for each thing the page drops.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "exercises.markdown_check.preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "exercises.writing.preview.preview"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 # Upload is switched off (the sanitiser drops <img> anyway); should it ever be

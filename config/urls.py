@@ -5,8 +5,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
-from exercises import admin_writing
 from exercises.photos import views as photos
+from exercises.writing import views as writing
 
 
 @staff_member_required
@@ -20,10 +20,10 @@ urlpatterns = [
     # Through the admin site's own login (two-step included); before admin.site.urls, which would 404 them.
     path(
         "admin/writing/references/",
-        admin.site.admin_view(admin_writing.reference_search),
+        admin.site.admin_view(writing.reference_search),
         name="writing_reference_search",
     ),
-    path("admin/writing/photos/", admin.site.admin_view(admin_writing.photo_search), name="writing_photo_search"),
+    path("admin/writing/photos/", admin.site.admin_view(writing.photo_search), name="writing_photo_search"),
     path("admin/", admin.site.urls),
     # markdownx's own urls.py would serve these to anyone; staff only here (the preview through the admin's
     # login, two-step included, as it reads the references).
@@ -36,7 +36,7 @@ urlpatterns = [
 
 # Django's own error handlers read the request body for a CSRF check, so a body Django refused once
 # would fail again inside them (a 500 instead of a 400).
-handler400 = "exercises.errors.bad_request"
-handler403 = "exercises.errors.permission_denied"
-handler404 = "exercises.errors.page_not_found"
-handler500 = "exercises.errors.server_error"
+handler400 = "exercises.site.errors.bad_request"
+handler403 = "exercises.site.errors.permission_denied"
+handler404 = "exercises.site.errors.page_not_found"
+handler500 = "exercises.site.errors.server_error"

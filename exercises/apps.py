@@ -7,10 +7,10 @@ from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
-    """Django's admin, with the site's own front door (exercises/admin_site.py)."""
+    """Django's admin, with the site's own front door (exercises/site/admin_site.py)."""
 
     default = False
-    default_site = "exercises.admin_site.StaffAdminSite"
+    default_site = "exercises.site.admin_site.StaffAdminSite"
 
 
 class LoginAttemptsConfig(axes_apps.AppConfig):
@@ -34,9 +34,6 @@ class ExercisesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-
-        # The leads' admin and jobs, which Django and huey look for only in exercises.admin and exercises.tasks.
-        from .leads import admin, tasks  # noqa: F401
 
         # Any content write (admin, inline, shell, load_initial_data) makes the cached pages stale, so this
         # hooks the model signals rather than each caller. It renders nothing: a job does, after the commit.

@@ -1,4 +1,6 @@
-"""Content jobs, run by `python manage.py run_huey`: the public pages rendered again after a change."""
+"""Content jobs, run by `python manage.py run_huey`: the public pages rendered again after a change.
+
+Here, not in articles/, because huey finds a job by its module's name: jobs already queued keep theirs."""
 
 import math
 from datetime import timedelta
@@ -8,7 +10,8 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from . import pagecache
-from .publishing import next_go_live
+from .articles.publishing import next_go_live
+from .leads import tasks as leads_tasks  # noqa: F401 - huey finds the leads' jobs through this module
 
 
 @db_task()

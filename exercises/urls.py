@@ -1,10 +1,12 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from .articles import views
+from .articles.sitemaps import SITEMAPS
+from .gym import views as gym
 from .leads import views as leads
 from .pagecache import public_page
-from .sitemaps import SITEMAPS
+from .site import views as site
 
 app_name = "exercises"
 
@@ -16,12 +18,12 @@ urlpatterns = [
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise_detail"),
     path("coaches/", views.coach_list, name="coach_list"),
     path("coaches/<slug:slug>/", views.coach_detail, name="coach_detail"),
-    path("visit/", views.visit, name="visit"),
-    path("privacy/", views.privacy, name="privacy"),
+    path("visit/", gym.visit, name="visit"),
+    path("privacy/", gym.privacy, name="privacy"),
     path("consultation/", leads.consultation, name="consultation"),
     path("consultation/thanks/", leads.consultation_thanks, name="consultation_thanks"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", site.healthz, name="healthz"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("site.webmanifest", views.web_manifest, name="web_manifest"),
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("site.webmanifest", site.web_manifest, name="web_manifest"),
 ]

@@ -114,7 +114,7 @@ def add_test_photos(slug: str) -> str:
     """Store the two test photos and show them on the exercise, after any it has; its page's path."""
     from django.db.models import Max
 
-    from exercises.models import Exercise
+    from exercises.library.models import Exercise
     from exercises.photos import processing, services
     from exercises.photos.models import ExercisePhoto, Photo
 

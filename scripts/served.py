@@ -210,13 +210,13 @@ def setup_django() -> None:
 
 
 def stored_requests() -> int:
-    from exercises.models import ConsultationRequest
+    from exercises.leads.models import ConsultationRequest
 
     return ConsultationRequest.objects.count()
 
 
 def emails_owed() -> int:
-    from exercises.models import Notification, NotificationStatus
+    from exercises.leads.models import Notification, NotificationStatus
 
     return Notification.objects.exclude(status=NotificationStatus.SENT).count()
 

@@ -103,7 +103,7 @@ def read_then_write(database_url, start_at, transactions, results):
 
     from django.db import OperationalError, connection, transaction
 
-    from exercises.models import Counter
+    from exercises.leads.models import Counter
 
     window = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
     committed, errors = 0, []

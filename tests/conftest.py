@@ -169,7 +169,8 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
 
 def make_test_coach(**fields):
     """A published coach with a credential, named as the shipped article's author (the gym ships none)."""
-    from exercises.models import Coach, Comparison
+    from exercises.articles.models import Comparison
+    from exercises.gym.models import Coach
 
     coach = Coach.objects.create(
         name="Test Coach", slug="test-coach", role="Head coach", bio="Coaches *everyone*.", is_published=True, **fields
@@ -184,7 +185,8 @@ def make_exercise(name: str, **fields):
     from django.utils import timezone
     from django.utils.text import slugify
 
-    from exercises.models import Exercise, Status
+    from exercises.library.models import Exercise
+    from exercises.writing.models import Status
 
     defaults = {
         "slug": slugify(name),
@@ -207,7 +209,8 @@ def make_comparison(exercise_a, exercise_b, *, intro="Which one is for you?", se
     """
     from django.utils import timezone
 
-    from exercises.models import Comparison, Section, SectionKind, Status
+    from exercises.articles.models import Comparison, Section, SectionKind
+    from exercises.writing.models import Status
 
     title = f"{exercise_a.name} vs {exercise_b.name}"
     defaults = {

@@ -8,7 +8,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from exercises.models import Comparison, Exercise, ShowdownFactor, Status
+from exercises.articles.models import Comparison, ShowdownFactor
+from exercises.library.models import Exercise
+from exercises.writing.models import Status
 from tests.test_browser_staff_journey import watch_csp
 
 pytestmark = pytest.mark.browser

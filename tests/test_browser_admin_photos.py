@@ -4,7 +4,7 @@ exercise, and the library's pages fit a phone and a desktop with nothing axe obj
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from exercises.models import Exercise
+from exercises.library.models import Exercise
 from exercises.photos.models import ExercisePhoto, Photo
 from tests.conftest import make_photo, picture_bytes
 from tests.test_browser_admin_editor import WIDTHS, log_in, site  # noqa: F401 - the fixture

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from exercises.models import ConsultationRequest
+from exercises.leads.models import ConsultationRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from exercises.models import FAQ, ConsultationRequest
+from exercises.articles.models import FAQ
+from exercises.leads.models import ConsultationRequest
 
 pytestmark = pytest.mark.browser
 

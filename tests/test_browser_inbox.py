@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from exercises.leads.models import ConsultationRequest, RequestStatus
 from tests.test_browser_admin_editor import WIDTHS, log_in
 from tests.test_browser_staff_journey import watch_csp
-from tests.test_inbox import new_lead
+from tests.test_leads_inbox import new_lead
 
 pytestmark = pytest.mark.browser
 

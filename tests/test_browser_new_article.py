@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from exercises.models import Comparison, ExerciseMuscle, ExercisePoint, Muscle, PointKind, SectionKind, Status
+from exercises.articles.models import Comparison, SectionKind
+from exercises.library.models import ExerciseMuscle, ExercisePoint, Muscle, PointKind
+from exercises.writing.models import Status
 from tests.conftest import make_exercise
 from tests.test_browser_staff_journey import add_section, choose_exercise, watch_csp
 

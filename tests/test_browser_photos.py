@@ -13,7 +13,8 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from exercises.models import Comparison, Exercise
+from exercises.articles.models import Comparison
+from exercises.library.models import Exercise
 from exercises.photos.models import ExercisePhoto
 from tests.conftest import PUBLIC_PAGES, make_photo
 from tests.test_browser_dark import open_page

@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from exercises.models import FAQ, Comparison, SectionKind, Status
+from exercises.articles.models import FAQ, Comparison, SectionKind
 from exercises.pagecache import is_cached
+from exercises.writing.models import Status
 from tests.conftest import make_exercise
 
 pytestmark = pytest.mark.browser

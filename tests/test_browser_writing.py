@@ -12,7 +12,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from exercises.models import FAQ, Comparison, Reference
+from exercises.articles.models import FAQ, Comparison
+from exercises.writing.models import Reference
 from tests.conftest import make_photo
 from tests.test_browser_staff_journey import watch_csp
 

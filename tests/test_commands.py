@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpRequest
 
+from exercises.articles.models import FAQ, Comparison
+from exercises.library.models import Exercise, ExercisePoint, Muscle
 from exercises.management.commands.load_initial_data import FIXTURE, ROOT_MODELS
-from exercises.models import FAQ, Comparison, Exercise, ExercisePoint, Muscle, Reference
+from exercises.writing.models import Reference
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from exercises.leads import consent
 from exercises.leads.forms import STARTED_SALT
-from exercises.models import (
+from exercises.leads.models import (
     BestTime,
     ConsultationGoal,
     ConsultationRequest,

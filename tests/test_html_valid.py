@@ -20,8 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from exercises.markdown import render_markdown
-from exercises.models import Coach, Comparison, Exercise, ExercisePhoto
+from exercises.articles.models import Comparison
+from exercises.gym.models import Coach
+from exercises.library.models import Exercise
+from exercises.photos.models import ExercisePhoto
+from exercises.writing.markdown import render_markdown
 from tests.conftest import PUBLIC_PAGES, make_photo, make_test_coach
 
 PAGES = PUBLIC_PAGES

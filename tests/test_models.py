@@ -8,18 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from exercises.models import (
-    FAQ,
-    Comparison,
-    ExerciseMuscle,
-    Goal,
-    Load,
-    Muscle,
-    ProgrammingScheme,
-    Reference,
-    RelatedComparison,
-    Status,
-)
+from exercises.articles.models import FAQ, Comparison, RelatedComparison
+from exercises.library.models import ExerciseMuscle, Goal, Load, Muscle, ProgrammingScheme
+from exercises.writing.models import Reference, Status
 from tests.conftest import make_comparison, make_exercise
 
 pytestmark = pytest.mark.django_db

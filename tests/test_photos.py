@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from exercises.models import Comparison, Exercise, Section, SectionKind
+from exercises.articles.models import Comparison, Section, SectionKind
+from exercises.library.models import Exercise
 from exercises.photos import processing, services
 from exercises.photos.models import ExercisePhoto, Photo, RenditionFormat
 from tests.conftest import make_comparison, make_exercise, make_photo, make_test_coach, picture_bytes
@@ -360,7 +361,7 @@ def test_photos_cost_one_query_for_their_sizes_however_many_there_are(content):
 
 
 def test_beside_the_form_the_answering_coach_shows_their_portrait(content):
-    from exercises.models import GymProfile
+    from exercises.gym.models import GymProfile
 
     coach = make_test_coach(photo=make_photo("portrait", alt_text="Test Coach at the front desk"))
     GymProfile.objects.update(consultation_coach=coach)

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from exercises.articles.models import Comparison
+from exercises.gym.models import Coach
 from exercises.leads.consent import CURRENT_VERSION
-from exercises.models import Coach, Comparison
 from tests.conftest import make_photo
 
 # Shipped content for every URL argument the site's routes take, by route name.
@@ -86,8 +87,9 @@ def every_model_has_a_row(content):
     from django.contrib.auth.models import Group, User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from exercises.articles.models import Comparison, SlugRedirect
+    from exercises.leads.models import NotificationRecipient
     from exercises.leads.services import count_hit, create_consultation_request
-    from exercises.models import Comparison, NotificationRecipient, SlugRedirect
 
     Group.objects.create(name="Coaches")
     coach = User.objects.create_user("coach", password="not-used")

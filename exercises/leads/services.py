@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from ..models import Comparison
+from ..articles.models import Comparison
 from . import consent
 from .models import (
     ConsultationRequest,

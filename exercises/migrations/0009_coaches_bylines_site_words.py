@@ -32,7 +32,7 @@ EXERCISE_CTA_HEADING = "Want a coach to check your form?"
 
 
 def words_into_the_profile(apps, schema_editor):
-    from exercises.markdown import render_markdown
+    from exercises.writing.markdown import render_markdown
 
     profile = apps.get_model("exercises", "GymProfile").objects.filter(pk=1).first()
     if profile is None:

@@ -1,4 +1,6 @@
-"""The photo library: uploads cleaned on arrival, renditions made once, pictures placed on pages."""
+"""The photo library: uploads cleaned on arrival, renditions made once, pictures placed on pages.
+
+Imports nothing of the other parts: they name its models, and its reads find their texts through the app registry."""
 
 import mimetypes
 

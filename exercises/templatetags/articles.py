@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from exercises.markdown import ATTRIBUTE, CITATION_LINK, LIBRARY_SOURCE, PICTURE
+from exercises.writing.markdown import ATTRIBUTE, CITATION_LINK, LIBRARY_SOURCE, PICTURE
 
 # A photo placed in a text spans the text's column: the column's width where it fits, the screen's on a phone.
 TEXT_PICTURE_SIZES = "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
@@ -34,14 +34,14 @@ class Citations:
     def photo(self, key: str):
         """The library photo a text places with this key, with its renditions; None once it is gone."""
         if self._photos is None:
-            from exercises.models import Photo
+            from exercises.photos.models import Photo
 
             self._photos = {photo.key: photo for photo in Photo.objects.prefetch_related("renditions")}
         return self._photos.get(key)
 
     def number(self, key: str) -> int | None:
         if self._known is None:
-            from exercises.models import Reference
+            from exercises.writing.models import Reference
 
             self._known = {ref.key: ref for ref in Reference.objects.all()}
         if key not in self._known:

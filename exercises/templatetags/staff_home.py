@@ -4,7 +4,9 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Comparison, Exercise, Status
+from ..articles.models import Comparison
+from ..library.models import Exercise
+from ..writing.models import Status
 
 register = template.Library()
 

@@ -7,7 +7,9 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from exercises.models import Comparison, Exercise, Muscle, Reference
+from exercises.articles.models import Comparison
+from exercises.library.models import Exercise, Muscle
+from exercises.writing.models import Reference
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "leg-press-vs-hip-thrust.json"
 

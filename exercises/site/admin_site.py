@@ -1,0 +1,46 @@
+"""The admin's front door: a password and, for staff who turned it on, a code from an authenticator app.
+
+DJANGO_ADMIN_REQUIRE_2FA=true makes the code compulsory for every staff account.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django_otp import devices_for_user, user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm
+
+
+def needs_code(user) -> bool:
+    return settings.ADMIN_REQUIRE_2FA or user_has_device(user)
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": "Enter the 6-digit code from your authenticator app.",
+        "invalid_token": "That code is not right, or it has expired. Enter the code your app shows now.",
+    }
+
+    def clean_otp(self, user):
+        if user is not None and not needs_code(user):
+            return  # two-step login is off for this account
+        if user is not None and not self.cleaned_data.get("otp_device"):
+            device = next(devices_for_user(user), None)  # their authenticator app: nobody should have to pick it
+            if device is None:
+                raise forms.ValidationError(
+                    "Two-step login is required here, and this account has no authenticator app yet. "
+                    "Ask the gym's admin to set one up for you."
+                )
+            self.cleaned_data["otp_device"] = device.persistent_id
+        super().clean_otp(user)
+
+
+class StaffAdminSite(admin.AdminSite):
+    site_header = "Community Strength Austin"
+    site_title = "Community Strength Austin admin"
+    index_title = "Content and consultation requests"
+    login_form = StaffLoginForm
+    login_template = "admin/staff_login.html"
+
+    def has_permission(self, request):
+        return super().has_permission(request) and (request.user.is_verified() or not needs_code(request.user))
