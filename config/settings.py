@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside the header middleware, so the refusal carries the same headers as any page.
+    "exercises.http.RefuseTraceMiddleware",
     "exercises.http.ConditionalListsMiddleware",
     "exercises.http.RefusedCodingsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
