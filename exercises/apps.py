@@ -35,6 +35,9 @@ class ExercisesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        # The site's own admin of two-step login devices, in place of django-otp's (registered by now).
+        from . import admin_devices  # noqa: F401
+
         # The leads' admin and jobs, which Django and huey look for only in exercises.admin and exercises.tasks.
         from .leads import admin, tasks  # noqa: F401
 
