@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside the header middleware, so the refusal carries the same headers as any page.
+    "exercises.site.http.RefuseTraceMiddleware",
     "exercises.site.http.ConditionalListsMiddleware",
     "exercises.site.http.RefusedCodingsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -183,6 +185,8 @@ AXES_CLIENT_IP_CALLABLE = "exercises.leads.views.client_ip"
 # Two-step login (django-otp, TOTP): staff turn it on for themselves; this makes it compulsory.
 ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Community Strength Austin"
+# Nobody sees another user's key or QR code, a superuser included; staff see their own (exercises/admin_devices.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -35,6 +35,9 @@ class ExercisesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        # The site's own admin of two-step login devices, in place of django-otp's (registered by now).
+        from .site import admin_devices  # noqa: F401
+
         # Any content write (admin, inline, shell, load_initial_data) makes the cached pages stale, so this
         # hooks the model signals rather than each caller. It renders nothing: a job does, after the commit.
         for model in self.get_models():

@@ -22,15 +22,20 @@ class Delivery(enum.Enum):
     FAILED = "failed"  # tried again later
     GAVE_UP = "gave_up"  # can never be sent as it stands
     SKIPPED = "skipped"  # already sent, not yet due, or another worker holds it
+    CANCELLED = "cancelled"  # the visitor's data was erased: nothing left to send
 
 
 class NoRecipients(Exception):
     """Nobody to alert yet; staff can add someone, so it is tried again."""
 
 
+class NoVisitorAddress(Exception):
+    """An auto-reply with no address to go to: it can never be sent, and must never read as sent."""
+
+
 def is_permanent(error: Exception) -> bool:
     """An email that can never go out as it stands: a header that cannot be written, or the server's 5xx."""
-    if isinstance(error, HeaderParseError | BadHeaderError | UnicodeError):
+    if isinstance(error, HeaderParseError | BadHeaderError | UnicodeError | NoVisitorAddress):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
@@ -94,14 +99,25 @@ def deliver_notification(notification_id: int) -> Delivery:
     if not claimed:
         return Delivery.SKIPPED
     notification = Notification.objects.select_related("request").get(pk=notification_id)
+    if notification.request.erased_at is not None:
+        # Erased after this job was queued (or while a retry waited): an alert or reply now would carry an empty
+        # name and address, so it is cancelled, never sent.
+        notification.status = NotificationStatus.CANCELLED
+        notification.lease_until = None
+        notification.save(update_fields=["status", "lease_until"])
+        logger.info("email cancelled id=%s kind=%s: personal data erased", notification.pk, notification.kind)
+        return Delivery.CANCELLED
     notification.attempts += 1
     undelivered = []
     if notification.kind == NotificationKind.STAFF:
         undelivered = list(unannounced_failures())
     try:
         message = build_email(notification, undelivered=undelivered)
-        if not message.to:
-            raise NoRecipients("No staff recipients: set DJANGO_CONSULTATION_RECIPIENTS or add one in the admin.")
+        # recipients() drops empty addresses, and send() then sends nothing without a word: that must not be "sent".
+        if not message.recipients():
+            if notification.kind == NotificationKind.STAFF:
+                raise NoRecipients("No staff recipients: set DJANGO_CONSULTATION_RECIPIENTS or add one in the admin.")
+            raise NoVisitorAddress("The request has no email address to reply to.")
         message.send()
     except Exception as error:
         notification.last_error = f"{type(error).__name__}: {error}"[:1000]

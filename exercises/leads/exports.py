@@ -9,7 +9,8 @@ from .models import ConsultationRequest
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice
 # and Google Sheets (CSV injection); a leading apostrophe makes it plain text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The fullwidth signs too: spreadsheets in East Asian locales read them as the ASCII ones.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 COLUMNS = (
     ("Received", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),

@@ -102,12 +102,18 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILING = "failing", "Failing"
     FAILED = "failed", "Failed: cannot be sent"
+    # The visitor's data was erased before it went out: nothing is left to send, and nothing was.
+    CANCELLED = "cancelled", "Cancelled: personal data erased"
+
+
+# An email in one of these states is never tried again.
+FINISHED_STATUSES = (NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.CANCELLED)
 
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
         now = now or timezone.now()
-        return self.exclude(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED]).filter(
+        return self.exclude(status__in=FINISHED_STATUSES).filter(
             Q(next_attempt_at__lte=now), Q(lease_until__isnull=True) | Q(lease_until__lt=now)
         )
 

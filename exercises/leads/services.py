@@ -158,7 +158,9 @@ def queue_notifications(notification_ids: Iterable[int]) -> None:
 
 
 def resend_notifications(requests: Iterable[ConsultationRequest]) -> int:
-    ids = list(Notification.objects.filter(request__in=list(requests)).values_list("pk", flat=True))
+    # An erased request's emails were cancelled: there is nobody left to write to or about.
+    owed = Notification.objects.filter(request__in=list(requests), request__erased_at__isnull=True)
+    ids = list(owed.values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
         status=NotificationStatus.PENDING, next_attempt_at=timezone.now(), lease_until=None
     )

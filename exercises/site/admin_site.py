@@ -24,6 +24,11 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     def clean_otp(self, user):
         if user is not None and not needs_code(user):
             return  # two-step login is off for this account
+        chosen = self.cleaned_data.get("otp_device")
+        if user is not None and chosen and chosen not in {d.persistent_id for d in devices_for_user(user)}:
+            # A forged choice (another user's device, or no device at all, such as "auth.user/1") is refused here:
+            # django-otp would fail on a model that is not a device.
+            raise forms.ValidationError("Choose one of your own authenticator apps.", code="invalid_device")
         if user is not None and not self.cleaned_data.get("otp_device"):
             device = next(devices_for_user(user), None)  # their authenticator app: nobody should have to pick it
             if device is None:

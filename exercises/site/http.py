@@ -2,6 +2,7 @@
 
 import re
 
+from django.http import HttpResponseNotAllowed
 from django.utils.cache import get_conditional_response
 
 # One coding with q=0 (RFC 9110, 12.5.3): the client refuses it.
@@ -35,3 +36,19 @@ class ConditionalListsMiddleware:
         if "," in request.headers.get("If-None-Match", "") and response.has_header("ETag"):
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
+
+
+class RefuseTraceMiddleware:
+    """TRACE answers 405 everywhere: it echoes a request back, cookies included, and nothing here needs it.
+
+    Without this, WhiteNoise refuses it on static files but the rest of the site answers as if it were a GET
+    (a redirect, a 404), which scanners report as TRACE being on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "TRACE":
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        return self.get_response(request)
