@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import pages
 from .context_processors import gym_for
 from .leads.forms import ConsultationForm
-from .leads.views import take_consultation
+from .leads.views import refuses_cross_origin, take_consultation
 from .models import Comparison
 from .pagecache import CACHE_ALIAS, public_page
 from .pages import MovedPermanently
@@ -77,6 +77,7 @@ def coach_detail(request, slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@refuses_cross_origin
 @public_page
 @renders_moved
 def comparison_detail(request, slug):

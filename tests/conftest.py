@@ -86,11 +86,8 @@ def free_port() -> int:
 
 
 def valid_consultation(**overrides) -> dict:
-    """A POST body a real visitor would send, with a form opened a minute ago."""
-    from django.core import signing
-
+    """A POST body a real visitor would send."""
     from exercises.leads.consent import CURRENT_VERSION
-    from exercises.leads.forms import STARTED_SALT
 
     data = {
         "name": "Maria Lopez",
@@ -101,7 +98,6 @@ def valid_consultation(**overrides) -> dict:
         "best_time": "morning",
         "message": "I have a bad left knee.",
         "consent": "on",
-        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
         "consent_version": CURRENT_VERSION,
         "source": "/consultation/",
         "website": "",

@@ -25,7 +25,6 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 if "filename" in HUEY:
     # A worker started by a test keeps its queue out of the project's var/.
     HUEY["filename"] = os.path.join(tempfile.gettempdir(), f"csa-huey-tests-{os.getpid()}.sqlite3")
-CONSULTATION_MIN_FILL_SECONDS = 0.2
 CONSULTATION_RECIPIENTS = ["coaches@example.com"]
 # Serve static files straight from the app and static/ dirs (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
