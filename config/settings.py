@@ -36,6 +36,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER from "X-Forwarded-Proto: https"; None for "off" or empty."""
+    name, _, expected = value.partition(":")
+    if name.strip().lower() in ("", "off"):
+        return None
+    return f"HTTP_{name.strip().upper().replace('-', '_')}", expected.strip()
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -83,8 +91,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Answers cached public pages once Django has checked the host and read the CSRF cookie, and before
-    # authentication or a view touches the database.
+    # Answers cached public pages once Django has checked the host, and before authentication or a view
+    # touches the database.
     "exercises.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -107,7 +115,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exercises.gym.context_processors.site",
-                "exercises.pagecache.holes",
             ],
         },
     },
@@ -143,11 +150,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PAGE_CACHE_SECONDS = 24 * 3600
 PAGE_CACHE = {
     "PAGES": "exercises.articles.publishing.public_paths",
-    # Per-visitor values: a page keeps a hole for each, filled in on every response (see exercises/pagecache).
-    "HOLES": {
-        "csrf_token": "django.middleware.csrf.get_token",
-        "form_started": "exercises.leads.forms.started_token",
-    },
     "NEXT_CHANGE": "exercises.articles.publishing.next_go_live",
     "RELEASE_FROM": ["exercises", "templates"],
 }
@@ -293,11 +295,8 @@ ADMINS = [(name or addr, addr) for name, addr in getaddresses([os.environ.get("D
 CONSULTATION_RECIPIENTS = env_list("DJANGO_CONSULTATION_RECIPIENTS")
 CONSULTATION_RATE_LIMIT = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT", "5"))
 CONSULTATION_RATE_LIMIT_WINDOW = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT_WINDOW", "3600"))
-CONSULTATION_MIN_FILL_SECONDS = float(os.environ.get("DJANGO_CONSULTATION_MIN_FILL_SECONDS", "3"))
 # Leads older than this lose their personal data (a daily job); the counts stay.
 LEAD_RETENTION_DAYS = int(os.environ.get("DJANGO_LEAD_RETENTION_DAYS", "730"))
-# A form's start time is accepted for a day; an older one (or one copied and replayed) is asked again.
-CONSULTATION_FORM_MAX_AGE_SECONDS = 24 * 3600
 # Back-off between attempts: 1 min, 5 min, 30 min, 2 h, then every 6 h until sent.
 CONSULTATION_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
 # Longer than any one SMTP conversation can take (EMAIL_TIMEOUT per socket call).
@@ -333,7 +332,10 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "interest-cohort": [],
 }
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The header a TLS-terminating proxy sets on what it forwards from HTTPS ("Name: value"; "off" for none). It
+# gives request.scheme, which the consultation form's Origin check compares, the HTTPS redirect and secure
+# cookies; the proxy must overwrite any copy the client sent.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

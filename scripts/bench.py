@@ -58,14 +58,6 @@ AREAS = {
 }
 
 
-def wait_fill_time(forms: list[served.Form], margin: float = 0.2) -> float:
-    """Sleep until the newest form is older than DJANGO_CONSULTATION_MIN_FILL_SECONDS, as a person would."""
-    ready_at = max(form.fetched_at for form in forms) + served.setting("CONSULTATION_MIN_FILL_SECONDS") + margin
-    wait = max(0.0, ready_at - time.time())
-    time.sleep(wait)
-    return wait
-
-
 @dataclass
 class Measure:
     """One target's rounds, summed."""
@@ -118,7 +110,7 @@ class Measure:
         self.statuses[status] += 1
 
 
-def wrk(url: str, seconds: int, threads: int, connections: int, script: str, *args: str, cookie: str = "") -> str:
+def wrk(url: str, seconds: int, threads: int, connections: int, script: str, *args: str) -> str:
     command = [
         shutil.which("wrk") or "/usr/bin/wrk",
         f"-t{threads}",
@@ -132,8 +124,6 @@ def wrk(url: str, seconds: int, threads: int, connections: int, script: str, *ar
         str(served.SCRIPTS / script),
         url,
     ]
-    if cookie:
-        command[-1:-1] = ["-H", f"Cookie: {cookie}"]
     if args:
         command += ["--", *args]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)  # noqa: S603
@@ -261,19 +251,16 @@ def main() -> int:
             "static": f"static file {static}",
             "cached": f"comparison page, cached {ARTICLE}",
             "tracked": f"comparison page, cached, with tracking parameters {TRACKED}",
-            # Not a goal: what the first visit's new CSRF secret and cookie cost, against a reader who has both.
-            "returning": f"comparison page, cached, a returning reader (sends the CSRF cookie) {ARTICLE}",
             "home": "home page, cached /",
             "post": f"valid consultation POSTs {CONSULTATION}",
         }
-        paths = {"static": static, "cached": ARTICLE, "tracked": TRACKED, "returning": ARTICLE, "home": "/"}
+        paths = {"static": static, "cached": ARTICLE, "tracked": TRACKED, "home": "/"}
         measures = {name: Measure() for name in targets}
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             forms = list(pool.map(lambda _: served.open_form(port), range(options.forms)))
         forms_file = site.dir / "forms.tsv"
-        forms_file.write_text("".join(f"{form.cookie}\t{form.body(n).decode()}\n" for n, form in enumerate(forms)))
-        waited = wait_fill_time(forms)
+        forms_file.write_text("".join(f"{form.body(n).decode()}\n" for n, form in enumerate(forms)))
         rows_before = served.stored_requests()
         log_offset = site.web_log_offset()
 
@@ -290,10 +277,7 @@ def main() -> int:
                     url = site.base + CONSULTATION
                     measure.add_wrk(wrk(url, options.seconds, *wrk_args, "wrk_post.lua", str(forms_file)))
                 else:
-                    cookie = forms[0].cookie if name == "returning" else ""
-                    measure.add_wrk(
-                        wrk(site.base + paths[name], options.seconds, *wrk_args, "wrk_report.lua", cookie=cookie)
-                    )
+                    measure.add_wrk(wrk(site.base + paths[name], options.seconds, *wrk_args, "wrk_report.lua"))
                 measure.cpu += site.server_cpu() - cpu
                 # Each round starts from the same state: pages cached, no emails waiting.
                 if name == "post":
@@ -307,7 +291,7 @@ def main() -> int:
         print()
         print(
             f"wrk: {options.threads} threads, {options.connections} connections, Accept-Encoding: gzip, no cookies "
-            "but for the returning reader's (every other GET is a first-time visitor); "
+            "(every GET is a first-time visitor's); "
             f"{options.rounds} rounds × {options.seconds} s per target, the order rotating each round; "
             "figures are the rounds summed"
         )
@@ -330,7 +314,7 @@ def main() -> int:
             if name in ("cached", "tracked"):
                 check(f"{name} ≥ 0.9 × static", ratio >= CACHED_GOAL, f"{ratio:.3f}", goal=True)
             if name == "post":
-                print(f"forms fetched first: {len(forms)}, then waited {waited:.1f} s (min fill time)")
+                print(f"forms fetched first: {len(forms)}")
                 print(f"posts sent: {measure.sent}")
                 print(f"302 received: {measure.statuses[302]}")
                 others = {status: count for status, count in measure.statuses.items() if status != 302}

@@ -290,11 +290,9 @@ class BadReply(RuntimeError):
 
 @dataclass
 class Form:
-    """A consultation form as one fresh visitor received it."""
+    """A consultation form as one fresh visitor received it (the same for every visitor: it sets no cookie)."""
 
-    cookie: str
     fields: dict[str, str]
-    fetched_at: float
 
     def body(self, number: int) -> bytes:
         data = {
@@ -313,16 +311,14 @@ class Form:
 
 
 def open_form(port: int, path: str = CONSULTATION) -> Form:
-    """GET the page as a first-time visitor: its csrftoken cookie and the form's hidden fields."""
+    """GET the page as a first-time visitor: the form's hidden fields (a public page sets no cookie)."""
     reply = get(port, path, headers={"Accept-Encoding": "gzip"})
     if reply.status != 200:
         raise BadReply(f"GET {path}", reply.status)
-    cookies = [value.split(";", 1)[0] for value in reply.headers.get_all("Set-Cookie") or []]
-    csrf = [cookie for cookie in cookies if cookie.startswith("csrftoken=")]
-    if not csrf:
-        raise RuntimeError(f"GET {path} set no csrftoken cookie")
+    if reply.headers.get_all("Set-Cookie"):
+        raise RuntimeError(f"GET {path} set a cookie: {reply.headers.get_all('Set-Cookie')}")
     fields = {name: html.unescape(value) for name, value in HIDDEN_INPUT.findall(page_text(reply))}
-    return Form(cookie=csrf[0], fields=fields, fetched_at=time.time())
+    return Form(fields=fields)
 
 
 def post_form(port: int, form: Form, number: int, path: str = CONSULTATION, timeout: float = 30) -> Reply:
@@ -332,9 +328,10 @@ def post_form(port: int, form: Form, number: int, path: str = CONSULTATION, time
         path,
         body=form.body(number),
         headers={
-            "Cookie": form.cookie,
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://127.0.0.1:{port}{path}",
+            # What a browser sends with the site's own form: the view checks these instead of a CSRF token.
+            "Origin": f"http://127.0.0.1:{port}",
+            "Sec-Fetch-Site": "same-origin",
         },
         timeout=timeout,
     )

@@ -1,11 +1,10 @@
 -- wrk script for `make bench`: post consultation forms that scripts/bench.py
--- fetched beforehand, each from a fresh visitor (its own csrftoken cookie and
--- hidden fields), once their minimum fill time had passed.
+-- fetched beforehand, each from a fresh visitor (the form's hidden fields; the
+-- page sets no cookie), with the headers a browser sends from the site's own page.
 --
 --   wrk ... -s scripts/wrk_post.lua http://127.0.0.1:PORT/consultation/ -- FORMS_FILE
 --
--- FORMS_FILE holds one form per line: the Cookie header, a tab, the urlencoded
--- body. Besides wrk_report.lua's lines it prints how many posts were sent and
+-- FORMS_FILE holds one form per line: the urlencoded body. Besides wrk_report.lua's lines it prints how many posts were sent and
 -- the replies by status:
 --
 --   bench-posts sent=N 302=N ...
@@ -28,13 +27,12 @@ replies = {}
 function init(args)
    local path = wrk.path
    for line in io.lines(args[1]) do
-      local cookie, body = line:match("^([^\t]*)\t(.*)$")
       forms[#forms + 1] = wrk.format("POST", path, {
-         ["Cookie"] = cookie,
          ["Content-Type"] = "application/x-www-form-urlencoded",
          ["Accept-Encoding"] = "gzip",
-         ["Referer"] = wrk.scheme .. "://" .. wrk.headers["Host"] .. path,
-      }, body)
+         ["Origin"] = wrk.scheme .. "://" .. wrk.headers["Host"],
+         ["Sec-Fetch-Site"] = "same-origin",
+      }, line)
    end
    assert(#forms > 0, "no forms in " .. args[1])
 end

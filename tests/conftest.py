@@ -86,11 +86,8 @@ def free_port() -> int:
 
 
 def valid_consultation(**overrides) -> dict:
-    """A POST body a real visitor would send, with a form opened a minute ago."""
-    from django.core import signing
-
+    """A POST body a real visitor would send."""
     from exercises.leads.consent import CURRENT_VERSION
-    from exercises.leads.forms import STARTED_SALT
 
     data = {
         "name": "Maria Lopez",
@@ -101,7 +98,6 @@ def valid_consultation(**overrides) -> dict:
         "best_time": "morning",
         "message": "I have a bad left knee.",
         "consent": "on",
-        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
         "consent_version": CURRENT_VERSION,
         "source": "/consultation/",
         "website": "",
@@ -133,13 +129,14 @@ def server_database_url(request, tmp_path):
 def gunicorn(database_url: str, *, workers: int = 3, **env):
     """Serve the project with real gunicorn workers on a free loopback port."""
     port = free_port()
+    pages = tempfile.mkdtemp(prefix="pages-server-", dir=os.environ["CSA_TEST_ROOT"])
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url,
-            "DJANGO_PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="csa-pages-server-"),
+            "DJANGO_PAGE_CACHE_DIR": pages,
             "DJANGO_CACHE_KEY_PREFIX": f"server-{port}",
             **{key: str(value) for key, value in env.items()},
         },
@@ -162,6 +159,7 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        shutil.rmtree(pages, ignore_errors=True)
 
 
 # --- Content built in a test ------------------------------------------------------

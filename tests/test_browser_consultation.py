@@ -18,7 +18,6 @@ SCREENSHOTS = "/tmp"
 @pytest.fixture(autouse=True)
 def quick_humans(settings):
     # The live server runs in a thread of this process, so this reaches its views.
-    settings.CONSULTATION_MIN_FILL_SECONDS = 0.5
     settings.CONSULTATION_RATE_LIMIT = 100
 
 

@@ -23,9 +23,8 @@ ERROR_PAGES = {"bad-request": (400, "400.html"), "forbidden": (403, "403.html"),
 
 @pytest.fixture
 def site(live_server, settings):
-    """The live server with the shipped content, and a form that accepts a quick Send."""
+    """The live server with the shipped content, and a form that takes many requests from one address."""
     call_command("load_initial_data", stdout=io.StringIO())
-    settings.CONSULTATION_MIN_FILL_SECONDS = 0
     settings.CONSULTATION_RATE_LIMIT = 100
     return live_server.url
 

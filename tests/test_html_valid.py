@@ -92,7 +92,6 @@ def sitemap_paths(client: Client, path: str = "/sitemap.xml") -> list[str]:
 @pytest.fixture
 def public_pages(content, settings) -> dict[str, str]:
     """Each public page's HTML, keyed by a short name."""
-    settings.CONSULTATION_MIN_FILL_SECONDS = 0  # the test client is quicker than any person
     # The sitemap then lists the coach's page, and the article has a byline with a link.
     coach = make_test_coach(photo=make_photo("portrait"))
     # Every kind of picture a page can show: a lead photo, exercise photos, and one placed in a text.

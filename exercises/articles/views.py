@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..gym.selectors import gym_for
 from ..leads.forms import ConsultationForm
-from ..leads.views import take_consultation
+from ..leads.views import refuses_cross_origin, take_consultation
 from ..pagecache import CACHE_ALIAS, public_page
 from ..photos.processing import cropped
 from ..site.seo import SHARE_SIZE, PageMeta, share_image
@@ -75,6 +75,7 @@ def coach_detail(request, slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@refuses_cross_origin
 @public_page
 @renders_moved
 def comparison_detail(request, slug):

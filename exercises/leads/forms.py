@@ -1,35 +1,15 @@
 """The consultation form, with its spam traps."""
 
 import re
-import time
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 
 from . import consent
 from .models import BestTime, ConsultationGoal, ContactMethod
 
-STARTED_SALT = "consultation-form-started"
-# Autofill can beat the fill-time trap, so a fast post is asked again, not dropped.
-TOO_FAST = "too_fast"
 # Control characters (C0 and C1) and Unicode's line and paragraph separators: each can break a mail header.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
-
-
-def started_token(request=None) -> str:
-    """The form's signed start time, for the fill-time trap; each visitor's own (a page-cache hole)."""
-    return signing.dumps(time.time(), salt=STARTED_SALT)
-
-
-def seconds_since_started(token: str) -> float | None:
-    """Age of a form's signed start time; None when the token was not made by us."""
-    try:
-        started = float(signing.loads(token, salt=STARTED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return time.time() - started
 
 
 def single_line(value: str) -> str:
@@ -85,9 +65,8 @@ class ConsultationForm(forms.Form):
         error_messages={"required": "Please tick this box so we may contact you about your consultation."},
     )
     calls_texts_consent = forms.BooleanField(required=False)
-    # Not for people: the honeypot is hidden, the rest travel with the form.
+    # Not for people: the honeypot is hidden, the rest travel with the form (the same for every reader).
     website = forms.CharField(required=False, max_length=200)
-    started = forms.CharField(widget=forms.HiddenInput, max_length=100)
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
@@ -117,17 +96,7 @@ class ConsultationForm(forms.Form):
         """Why this post looks automated, or None. Checked before validation."""
         if self.data.get("website"):
             return "honeypot"
-        age = seconds_since_started(self.data.get("started", ""))
-        if age is None:
-            return "bad_token"
-        if age < settings.CONSULTATION_MIN_FILL_SECONDS:
-            return TOO_FAST
         return None
-
-    def is_stale(self) -> bool:
-        """Open for longer than a visitor would keep a form: the start time is refused, the answers are not."""
-        age = seconds_since_started(self.data.get("started", ""))
-        return age is not None and age > settings.CONSULTATION_FORM_MAX_AGE_SECONDS
 
     def clean_name(self):
         return single_line(self.cleaned_data["name"]).strip()
@@ -166,7 +135,7 @@ class ConsultationForm(forms.Form):
 
     @property
     def hidden_field_errors(self) -> bool:
-        """A hidden field was tampered with or the page is stale: nothing the visitor can fix but a reload."""
+        """A hidden field was tampered with: nothing the visitor can fix but a reload."""
         return any(self[name].is_hidden for name in self.errors if name in self.fields)
 
     @property

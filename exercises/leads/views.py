@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..pagecache import public_page
 from . import services
-from .forms import TOO_FAST, ConsultationForm, started_token
+from .forms import ConsultationForm
+from .origin import refuses_cross_origin
 
 
 def client_ip(request) -> str | None:
@@ -26,8 +27,6 @@ def client_ip(request) -> str | None:
     return None
 
 
-SENT_TOO_FAST = "That was quicker than we expected. Please check your answers and send the form again."
-SENT_STALE = "This form was open for more than a day. Please check your answers and send it again."
 RATE_LIMITED = (
     "We have had several requests from your connection in the last hour, so this one was not sent. "
     "Please try again later, or call the gym. Your answers are still here."
@@ -35,6 +34,7 @@ RATE_LIMITED = (
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@refuses_cross_origin
 @public_page
 def consultation(request):
     if request.method != "POST":
@@ -47,7 +47,7 @@ def consultation(request):
 
 
 def take_consultation(request) -> tuple[ConsultationForm, int] | None:
-    """A posted consultation form, from this page or embedded in an article.
+    """A posted consultation form, from this page or embedded in an article (each view @refuses_cross_origin).
 
     None once the request is stored (or quietly dropped as spam): the visitor goes to the thank-you page.
     Otherwise the form to show again where it was sent from, errors and answers kept, with its status.
@@ -55,23 +55,9 @@ def take_consultation(request) -> tuple[ConsultationForm, int] | None:
     form = ConsultationForm(request.POST)
     ip_address = client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if form.is_stale():
-        # Open for more than a day (or a start time someone kept): asked again with a fresh one, answers kept.
-        form.data = form.data.copy()
-        form.data["started"] = started_token()
-        form.is_valid()
-        form.add_error(None, SENT_STALE)
-        return form, 400
     if reason := form.spam_reason():
-        if reason != TOO_FAST:
-            services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
-            return None  # bots see the same page as people, so they learn nothing from it
-        # A person with autofill can be this quick: show the form again, answers kept. One who sent it
-        # (nearly) blank needs only the field errors.
-        if form.is_valid():
-            services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
-            form.add_error(None, SENT_TOO_FAST)
-        return form, 400
+        services.record_spam(reason=reason, ip_address=ip_address, user_agent=user_agent)
+        return None  # bots see the same page as people, so they learn nothing from it
     if not form.is_valid():
         return form, 400
     if not services.allow_consultation_from(ip_address):

@@ -1,9 +1,7 @@
-"""A full-page cache for public pages. It imports nothing of the site; settings.PAGE_CACHE names, as dotted paths:
+"""A full-page cache for public pages, the same bytes for every anonymous reader. It imports nothing of the
+site; settings.PAGE_CACHE names, as dotted paths:
 
 - "PAGES": a callable returning every public path, most visited first, which warm() renders;
-- "HOLES": {name: callable(request) -> str}, the values that differ per visitor. Templates get each as a
-  context variable of that name (context processor `holes`); a page rendered for the cache holds a hole
-  there instead, and each response fills the holes in for its own visitor;
 - "NEXT_CHANGE": a callable returning when the pages next change with nobody saving (a datetime), or None;
 - "RELEASE_FROM": the folders under BASE_DIR whose files render pages.
 
@@ -11,7 +9,6 @@ Views opt in with @public_page. After a content change call mark_stale(); warm()
 """
 
 from .middleware import PageCacheMiddleware, public_page
-from .page import holes
 from .store import CACHE_ALIAS, is_cached, mark_stale, release, warm
 
-__all__ = ["CACHE_ALIAS", "PageCacheMiddleware", "holes", "is_cached", "mark_stale", "public_page", "release", "warm"]
+__all__ = ["CACHE_ALIAS", "PageCacheMiddleware", "is_cached", "mark_stale", "public_page", "release", "warm"]

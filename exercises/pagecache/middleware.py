@@ -1,4 +1,5 @@
-"""Answers an anonymous reader's GET of a public page from the cache, with the visitor's own values filled in."""
+"""Answers an anonymous reader's GET of a public page from the cache: the same bytes and headers for every
+reader, so that any shared cache in front (nginx, a CDN) may keep the page too."""
 
 from functools import wraps
 
@@ -6,13 +7,18 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.encoding import escape_uri_path
-from django.utils.html import escape
 
 from . import store
-from .page import CachedPage, join, split
+from .page import CachedPage
 
 # Added to shared and advertised links by analytics and ad networks; no page reads them.
 TRACKING = {"fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "twclid", "_gl"}
+# A shared cache keeps a page 4 s, then may serve it 4 s more while it fetches it again; browsers ask every time
+# (a 304 when nothing changed). Every process here sees an edit within store.TRUST_SECONDS (1 s), so the oldest
+# copy a reader can get is 1 + 4 + 4 = 9 s behind the edit: within the 10 s an edit may take to reach everyone.
+SHARED = "public, max-age=0, s-maxage=4, stale-while-revalidate=4"
+# A live session's pages (staff, previews) are kept by no cache at all.
+PRIVATE = "private, no-store"
 
 
 def public_page(view):
@@ -28,18 +34,21 @@ def public_page(view):
 
 
 class PageCacheMiddleware:
-    """Listed just inside CsrfViewMiddleware: Django has checked the Host header and read the CSRF cookie
-    before a page is served from here, and sets the cookie after, as for any page it renders."""
+    """Listed just inside CommonMiddleware: Django has checked the Host header before a page is served from
+    here, as for any page it renders."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Staff, or anyone with a stored session, bypass the cache; a cookie that names no session does not.
-        if request.method not in ("GET", "HEAD") or (
-            settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.keys()
-        ):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        # Staff, or anyone with a stored session, bypass the cache; a cookie that names no session does not.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.keys():
+            response = self.get_response(request)
+            if getattr(response, "public_page", False):
+                response["Cache-Control"] = PRIVATE
+            return response
         try:
             generation = store.generation()
             page = store.lookup(request.path, generation)
@@ -54,15 +63,12 @@ class PageCacheMiddleware:
         return self.serve(request, page)
 
     def render(self, request, generation: int):
-        request.renders_for_page_cache = True  # templates put holes where the per-visitor values go
         response = self.get_response(request)
-        if response.streaming:
+        if response.streaming or not getattr(response, "public_page", False) or response.status_code != 200:
             return response
-        if not getattr(response, "public_page", False) or response.status_code != 200:
-            segments, holes = split(response.content)
-            if holes:
-                response.content = join(segments, values(request, holes))
-            return response
+        # This reader has no session, so the page read none (request.user is anonymous): the first reader gets
+        # the headers every later one does, without the "Vary: Cookie" that reading it would add.
+        request.session.accessed = False
         # Marked with the generation read before rendering: if content changed meanwhile, it is never served.
         page = CachedPage.of(response, generation=generation, lifetime=store.lifetime())
         try:
@@ -72,31 +78,26 @@ class PageCacheMiddleware:
         return self.serve(request, page)
 
     def serve(self, request, page: CachedPage):
-        filled = values(request, page.holes)  # on a 304 too: a value may come with a cookie, as CSRF's does
-        # Django's own RFC 9110 check: a 304 when If-None-Match lists this page's tag (weak comparison).
-        response = get_conditional_response(request, etag=page.etag)
+        gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        etag = f'"{page.etag}-gzip"' if gzip else f'"{page.etag}"'
+        # Django's own RFC 9110 check: a 304 when If-None-Match lists this copy's tag.
+        response = get_conditional_response(request, etag=etag)
         if response is None:
-            gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
-            body = page.body(filled, gzip=gzip)
+            body = page.gzipped if gzip else page.body
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=page.status)
             for name, value in page.headers:
                 response[name] = value
             response["Content-Length"] = str(len(body))
             if gzip:
                 response["Content-Encoding"] = "gzip"
-        response["ETag"], response["Last-Modified"] = page.etag, page.last_modified
-        response["Vary"] = "Accept-Encoding, Cookie"
-        response["Cache-Control"] = "private, no-cache" if page.holes else "public, no-cache"
+        response["ETag"], response["Last-Modified"] = etag, page.last_modified
+        response["Vary"] = "Accept-Encoding"
+        response["Cache-Control"] = SHARED
         return response
 
 
 def is_tracking(parameter: str) -> bool:
     return parameter.startswith("utm_") or parameter in TRACKING
-
-
-def values(request, holes) -> list[bytes]:
-    fill = store.configured("HOLES")
-    return [escape(fill[name](request)).encode() for name in holes]
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

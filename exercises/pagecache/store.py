@@ -44,8 +44,6 @@ memory = Memory()
 def configured(name: str):
     """A PAGE_CACHE setting, its dotted paths imported."""
     value = settings.PAGE_CACHE[name]
-    if isinstance(value, dict):
-        return {key: import_string(path) for key, path in value.items()}
     return import_string(value) if isinstance(value, str) else value
 
 
