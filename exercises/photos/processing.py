@@ -78,7 +78,9 @@ def clean_upload(name: str, data: bytes) -> Cleaned:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as picture:
                 picture.load()
-                upright = ImageOps.exif_transpose(picture)
+                # In place: a copy of a 39 MP picture is 117 MB more memory and 0.1 s, for nothing.
+                ImageOps.exif_transpose(picture, in_place=True)
+                upright = picture
         except Refused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -96,8 +98,9 @@ def clean_upload(name: str, data: bytes) -> Cleaned:
     upright = _web_ready(upright, found)
     width = min(upright.width, WIDTHS[-1])
     widest = (width, _height(upright.size, width))
-    # reducing_gap: a box filter shrinks a far wider picture first, as thumbnail() does; then Lanczos.
-    scaled = upright.resize(widest, Image.Resampling.LANCZOS, reducing_gap=3.0) if widest != upright.size else upright
+    # A box filter first halves (or more) a picture over twice as wide, as thumbnail() does; Lanczos then
+    # scales what is left. A 39 MP photo: 0.3 s of CPU, against 0.6 s for Lanczos over all of it.
+    scaled = upright.resize(widest, Image.Resampling.LANCZOS, reducing_gap=2.0) if widest != upright.size else upright
     return Cleaned(_encode(upright, found), found, upright.width, upright.height, scaled)
 
 
