@@ -27,8 +27,8 @@ def store_photo(*, photo: Photo, upload: processing.Cleaned | None) -> Photo:
     """Save the photo; with a new upload, its cleaned file and every rendition of it, under hashed names.
 
     The names change whenever the content does, so a page may cache a photo's address for a year. Every size
-    is made before anything is written, and a save that fails removes the files it wrote: a row is never
-    left without its files, nor a file without its row.
+    is made before anything is written, and a save that fails here removes the files it wrote. (A caller's
+    transaction that rolls back after this returns still leaves them: Django has no rollback hook.)
     """
     if upload is None:
         photo.save()
