@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body (the CSRF check does): an oversized photo upload is refused unread.
+    "exercises.photos.views.OversizedUploadMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -219,6 +221,12 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # variables, which boto3 reads itself).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# A photo (up to 20 MB, exercises/photos/processing.py) arrives into a temporary file once it is over 2.5 MB,
+# never whole into memory; the fields beside it, and any form without a file, may take 2.5 MB. A photo form
+# whose Content-Length is larger than both together is refused before it is read
+# (exercises.photos.views.OversizedUploadMiddleware). Django's defaults, said here because that depends on them.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
 # Where readers fetch the bucket's files: a CDN or the bucket's own host, e.g. media.example.com.
 MEDIA_S3_DOMAIN = os.environ.get("DJANGO_MEDIA_S3_DOMAIN", "")

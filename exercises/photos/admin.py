@@ -45,6 +45,8 @@ class PhotoForm(forms.ModelForm):
                 raise ValidationError("Choose the picture file to upload.")
             return None
         try:
+            # The size first: a file over the limit is never read into memory.
+            processing.refuse_too_large(upload.size)
             return processing.clean_upload(upload.name, upload.read())
         except processing.Refused as refused:
             raise ValidationError(str(refused)) from None

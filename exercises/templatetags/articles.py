@@ -1,6 +1,7 @@
 """Template helpers for rendering stored article HTML."""
 
 from dataclasses import dataclass
+from html import unescape
 from string import ascii_lowercase
 
 from django import template
@@ -107,7 +108,9 @@ def rich(html: str, citations: Citations | None = None):
         photo = library.photo(source.group(1)) if source else None
         if photo is None or photo.fallback is None:
             return "" if match.group(1) and match.group(3) else (match.group(1) or "") + (match.group(3) or "")
-        context = {"photo": photo, "alt": attributes.get("alt") or photo.alt, "sizes": TEXT_PICTURE_SIZES}
+        # The stored attribute is HTML already (nh3 wrote "&amp;"); the template escapes the plain words once.
+        alt = unescape(attributes.get("alt", "")) or photo.alt
+        context = {"photo": photo, "alt": alt, "sizes": TEXT_PICTURE_SIZES}
         if match.group(1) and match.group(3):
             return render_to_string("includes/photo_figure.html", context)
         return (match.group(1) or "") + render_to_string("includes/picture.html", context) + (match.group(3) or "")
