@@ -2,7 +2,7 @@
 
 `make test-proxy` runs these (plain `make test` leaves them out: they are marked `proxy`), on
 PostgreSQL and Redis when the suite runs there. One nginx and one gunicorn with 2 sync workers serve the
-whole module; the database is the suite's PostgreSQL test database or a migrated SQLite file. Content
+whole module, on a throwaway database: a new PostgreSQL database on the suite's server, or a SQLite file. Content
 is written by a separate Django process on the same database and page cache, as an editor's save on
 another instance would be, so the site's own invalidation runs. Without Debian's nginx the tests are
 skipped with the reason, except under CI=true, where that is a failure.
@@ -126,57 +126,72 @@ class Stack:
         )
 
 
+@contextlib.contextmanager
+def throwaway_database(root: Path):
+    """A migrated database of the suite's kind for the servers: a new PostgreSQL database (dropped at the
+    end) on the suite's server when it runs there, else a SQLite file in `root`."""
+    import psycopg
+    from django.db import connection
+    from psycopg import sql
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    if connection.vendor != "postgresql":
+        url = f"sqlite:///{root / 'db.sqlite3'}"
+        subprocess.run(migrate, env={**env, "DATABASE_URL": url}, cwd=PROJECT_DIR, check=True)
+        yield url
+        return
+    server = urllib.parse.urlsplit(postgres_url(connection.settings_dict))
+    admin_url = server._replace(path="/postgres").geturl()
+    name = f"csa_proxy_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = server._replace(path=f"/{name}").geturl()
+        subprocess.run(migrate, env={**env, "DATABASE_URL": url}, cwd=PROJECT_DIR, check=True)
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="module")
-def stack(django_db_setup, django_db_blocker):
+def stack():
     if reason := nginx.missing():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}. CI must run the proxy tests.")
         pytest.skip(reason)
-    from django.core.management import call_command
-    from django.db import connection
-
     root = Path(tempfile.mkdtemp(prefix="csa-proxy-"))
-    with django_db_blocker.unblock():
-        on_postgres = connection.vendor == "postgresql"
-        database_url = postgres_url(connection.settings_dict) if on_postgres else f"sqlite:///{root / 'db.sqlite3'}"
-    env = {
-        "DATABASE_URL": database_url,
-        "DJANGO_PAGE_CACHE_DIR": str(root / "pages"),
-        "DJANGO_CACHE_KEY_PREFIX": f"proxy-{uuid.uuid4().hex[:12]}",
-        "DJANGO_MEDIA_ROOT": str(root / "media"),
-        # nginx adds the visitor's address to X-Forwarded-For.
-        "DJANGO_NUM_PROXIES": "1",
-        "DJANGO_CONSULTATION_RATE_LIMIT": "1000",
-    }
-    static_root = root / "static"
+    key_prefix = f"proxy-{uuid.uuid4().hex[:12]}"
+    static_root, media_root = root / "static", root / "media"
     (static_root / "css").mkdir(parents=True)
     shutil.copy(STYLESHEET, static_root / "css" / "site.css")
     shutil.copy(STYLESHEET, static_root / HASHED_STYLESHEET)
     (static_root / f"{HASHED_STYLESHEET}.gz").write_bytes(gzip.compress(STYLESHEET.read_bytes()))
     try:
-        if not on_postgres:
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **env},
-                cwd=PROJECT_DIR,
-                check=True,
-            )
-        with (
-            gunicorn(database_url, workers=2, **env) as app,
-            nginx.running([urllib.parse.urlsplit(app).netloc], static_root=static_root, media_root=root / "media") as p,
-        ):
-            shared = Stack(proxy=p, env=env, static_root=static_root, media_root=root / "media")
-            shared.django("from django.core.management import call_command\ncall_command('load_initial_data')")
-            yield shared
+        with throwaway_database(root) as database_url:
+            env = {
+                "DATABASE_URL": database_url,
+                "DJANGO_PAGE_CACHE_DIR": str(root / "pages"),
+                "DJANGO_CACHE_KEY_PREFIX": key_prefix,
+                "DJANGO_MEDIA_ROOT": str(media_root),
+                # nginx adds the visitor's address to X-Forwarded-For.
+                "DJANGO_NUM_PROXIES": "1",
+                "DJANGO_CONSULTATION_RATE_LIMIT": "1000",
+            }
+            with (
+                gunicorn(database_url, workers=2, **env) as app,
+                nginx.running([urllib.parse.urlsplit(app).netloc], static_root=static_root, media_root=media_root) as p,
+            ):
+                shared = Stack(proxy=p, env=env, static_root=static_root, media_root=media_root)
+                shared.django("from django.core.management import call_command\ncall_command('load_initial_data')")
+                yield shared
     finally:
-        if on_postgres:
-            with django_db_blocker.unblock():
-                call_command("flush", interactive=False, verbosity=0)
         if os.environ.get("REDIS_URL"):
             import redis
 
             client = redis.Redis.from_url(os.environ["REDIS_URL"])
-            for key in client.scan_iter(match=f"{env['DJANGO_CACHE_KEY_PREFIX']}:*"):
+            for key in client.scan_iter(match=f"{key_prefix}:*"):
                 client.delete(key)
         shutil.rmtree(root, ignore_errors=True)
 
