@@ -89,8 +89,9 @@ wrk:
 	  fi; \
 	fi
 
-# Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback.
-bench: setup dev-deps wrk
+# Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback,
+# also through the shipped nginx config.
+bench: setup dev-deps wrk nginx
 	$(PY) scripts/bench.py
 
 # 32 clients post for 30 s, then one gunicorn worker is killed mid-load; loopback only, bounded.
