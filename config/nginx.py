@@ -93,6 +93,9 @@ def main_config(directory: Path, site: Path) -> str:
         "http {\n"
         f"    types {{\n{types}    }}\n"
         "    default_type application/octet-stream;\n"
+        # As Debian's own /etc/nginx/nginx.conf has them, so that this nginx serves files as a deployed one does.
+        "    sendfile on;\n"
+        "    tcp_nopush on;\n"
         f"    access_log {directory / 'access.log'};\n"
         f"{temp}    scgi_temp_path {directory / 'temp' / 'scgi'};\n"
         f"    include {site};\n"
