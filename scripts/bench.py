@@ -38,7 +38,9 @@ from served import CONSULTATION
 ARTICLE = "/compare/leg-press-vs-hip-thrust/"
 # As links shared on social media arrive: the page cache serves them the page without the parameters.
 TRACKED = f"{ARTICLE}?utm_source=x&fbclid=y"
-CACHED_GOAL = 0.9
+CACHED_GOAL = 0.95
+# The fleet's page cache: Redis DB 14, under a key prefix of this run's own (deleted at the end).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # Issue 21: the comparison through nginx against a static file through nginx.
 PROXY_GOAL = 0.95
 RENDER_GOAL_MS = 8.0
@@ -224,6 +226,39 @@ def where_the_time_goes(profiler: Profiler, top: int = 15) -> None:
 # --- The run --------------------------------------------------------------------
 
 
+def redis_unreachable(url: str) -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis does not answer at {url}: {error}"
+    return ""
+
+
+def redis_rates(options) -> tuple[float, float]:
+    """The static file and the cached comparison, measured the same way, on a site whose page cache is Redis."""
+    saved = dict(os.environ)
+    try:
+        # A fresh copy of the data, as the first site had: served.Site reads its settings from .env and os.environ.
+        for name in ("DATABASE_URL", "DJANGO_PAGE_CACHE_DIR", "DJANGO_CACHE_KEY_PREFIX"):
+            os.environ.pop(name, None)
+        os.environ["REDIS_URL"] = BENCH_REDIS_URL
+        with served.Site("bench-redis") as site:
+            static = static_css_url(site.port)
+            warm(site.port, [static, ARTICLE], site.expected_workers())
+            measures = {"static": Measure(), "cached": Measure()}
+            for round_number in range(options.rounds):
+                for name in ("static", "cached") if round_number % 2 == 0 else ("cached", "static"):
+                    path = static if name == "static" else ARTICLE
+                    wrk_args = (options.threads, options.connections)
+                    measures[name].add_wrk(wrk(site.base + path, options.seconds, *wrk_args, "wrk_report.lua"))
+            return measures["static"].rate, measures["cached"].rate
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 6)))
@@ -323,7 +358,7 @@ def main() -> int:
             check(f"{name}: non-2xx/3xx responses", bad_status == 0, str(bad_status))
             check(f"{name}: socket errors", socket_errors == 0, f"{socket_errors} {dict(measure.errors)}")
             if name in ("cached", "tracked"):
-                check(f"{name} ≥ 0.9 × static", ratio >= CACHED_GOAL, f"{ratio:.3f}", goal=True)
+                check(f"{name} ≥ {CACHED_GOAL} × static", ratio >= CACHED_GOAL, f"{ratio:.3f}", goal=True)
             if name == "proxy-cached":
                 check(f"proxy-cached ≥ {PROXY_GOAL} × proxy-static", ratio >= PROXY_GOAL, f"{ratio:.3f}", goal=True)
                 behind = measures["cached"].rate
@@ -394,6 +429,18 @@ def main() -> int:
 
         # The logs help with errors; a goal missed needs no logs.
         site.keep = bool(errors)
+
+    print()
+    print(f"== comparison page, cached, Redis settings (the page cache and job queue in Redis, {BENCH_REDIS_URL})")
+    if reason := redis_unreachable(BENCH_REDIS_URL):
+        check("Redis settings: measured", False, reason)
+    else:
+        static_rate, cached_rate = redis_rates(options)
+        ratio = cached_rate / static_rate if static_rate else 0.0
+        print(f"static file requests/s: {static_rate:.1f}")
+        print(f"comparison page requests/s: {cached_rate:.1f}")
+        print(f"ratio to static: {ratio:.3f}")
+        check(f"Redis settings: cached ≥ {CACHED_GOAL} × static", ratio >= CACHED_GOAL, f"{ratio:.3f}", goal=True)
 
     print()
     if failures:
