@@ -215,8 +215,8 @@ def test_twenty_more_sections_and_faqs_cost_no_more_queries(client, pair, django
         rest_min_seconds=120, rest_max_seconds=180,
     )  # fmt: skip
     mark_stale()
-    # One prefetch more than before the photo library: the exercises' photos, however many rows there are.
-    with django_assert_max_num_queries(16):
+    # The comparison's rows come in one query, however many there are (exercises/articles/rows.py).
+    with django_assert_max_num_queries(10):
         page = client.get(comparison.get_absolute_url()).content.decode()
     assert "Part 19" in page and "Question 19?" in page and "C19" in page
 

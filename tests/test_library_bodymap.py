@@ -170,6 +170,25 @@ def test_more_muscles_and_areas_cost_no_more_queries(client, content, django_ass
     assert "Muscle 9" in text_alternative(figures(page)["Leg Press"])
 
 
+def test_an_edit_of_a_muscle_alone_shows_on_the_next_render(client, content):
+    """The figure and chart are kept by what they are drawn from: a muscle's areas, name or rating, not the
+    exercise's updated_at, which an edit of a muscle never touches."""
+    url = PUBLIC_PAGES["comparison"]
+    get(client, url)
+    glutes = Muscle.objects.get(name="Glutes")
+    MuscleRegion.objects.create(muscle=glutes, region=BodyRegion.CALVES)
+    Muscle.objects.filter(pk=glutes.pk).update(name="Gluteals")
+    ExerciseMuscle.objects.filter(muscle=glutes, exercise__slug="leg-press").update(emphasis=1)
+    mark_stale()
+
+    page = get(client, url)
+    hip_thrust = figures(page)["Hip Thrust"]
+    assert shades(hip_thrust)["calves"] == 5
+    assert "Gluteals 5 of 5" in text_alternative(hip_thrust)
+    assert "Gluteals 1 of 5" in text_alternative(figures(page)["Leg Press"])
+    assert "Gluteals:" in re.search(r'<desc id="comparison-chart-desc">(.*?)</desc>', page, flags=re.S).group(1)
+
+
 # --- The artwork itself -----------------------------------------------------------------
 
 

@@ -107,8 +107,12 @@ def comparison_problems(comparison: Comparison) -> list[str]:
     article = Article(
         comparison=comparison,
         visible={side: exercise for side, exercise in exercises.items() if exercise is not None},
-        related=related_links(comparison),
+        related=related_links(comparison.related.all()),
         gym=GymProfile.current().name,
+        factors=list(comparison.factors.all()),
+        criteria=list(comparison.criteria.all()),
+        myths=list(comparison.myths.all()),
+        faqs=list(comparison.faqs.all()),
     )
     for section in sections:
         label = f"The section “{section.heading or section.get_kind_display()}”"

@@ -108,12 +108,17 @@ class ShownSection:
 
 @dataclass
 class Article:
-    """What the builders read: the comparison, the exercises a reader may see, and the live related links."""
+    """What the builders read: the comparison, the exercises a reader may see, the live related links and
+    the comparison's rows (each list in order)."""
 
     comparison: Comparison
     visible: dict[str, Exercise]  # by side; an exercise that is not live is missing unless staff preview
     related: list[RelatedLink]
     gym: str
+    factors: list = field(default_factory=list)
+    criteria: list = field(default_factory=list)
+    myths: list = field(default_factory=list)
+    faqs: list = field(default_factory=list)
 
     def name(self, side: str) -> str:
         exercise = getattr(self.comparison, f"exercise_{side}")
@@ -149,7 +154,6 @@ def show(section: Section, article: Article) -> ShownSection | None:
         texts=[section.body_html],
     )
     exercises = article.exercises
-    comparison = article.comparison
     match section.kind:
         case SectionKind.PROSE:
             shown.anchor = slugify(shown.heading)
@@ -170,13 +174,13 @@ def show(section: Section, article: Article) -> ShownSection | None:
             shown.texts += [quote.quote for quote in exercise.quotes.all()]
             has_content = bool(exercise.what_it_is_html or exercise.how_it_works_html or shown.rows or parts)
         case SectionKind.SHOWDOWN:
-            shown.rows = list(comparison.factors.all())
+            shown.rows = article.factors
             shown.exercises = exercises
-            shown.chart = muscle_chart(exercises)
+            shown.chart = muscle_chart(exercises, chart_id="comparison-chart")
             shown.texts += [f"{factor.title} {factor.verdict_a_html} {factor.verdict_b_html}" for factor in shown.rows]
             has_content = bool(shown.rows or shown.chart.rows)
         case SectionKind.CRITERIA:
-            shown.rows = list(comparison.criteria.all())
+            shown.rows = article.criteria
             shown.exercises = [first, second]
             shown.texts += [f"{row.name} {row.exercise_a_text} {row.exercise_b_text}" for row in shown.rows]
             has_content = bool(shown.rows)
@@ -193,7 +197,7 @@ def show(section: Section, article: Article) -> ShownSection | None:
             ]
             has_content = bool(shown.exercises)
         case SectionKind.MYTHS:
-            shown.rows = list(comparison.myths.all())
+            shown.rows = article.myths
             shown.texts += [f"Myth: {myth.myth} {myth.correction}" for myth in shown.rows]
             has_content = bool(shown.rows)
         case SectionKind.FORM_TIPS:
@@ -201,7 +205,7 @@ def show(section: Section, article: Article) -> ShownSection | None:
             shown.texts += [text for exercise in shown.exercises for text in point_texts(exercise.form_tips)]
             has_content = bool(shown.exercises or section.body_html)
         case SectionKind.FAQS:
-            shown.rows = list(comparison.faqs.all())
+            shown.rows = article.faqs
             shown.texts += [f"{faq.question} {faq.answer_html}" for faq in shown.rows]
             has_content = bool(shown.rows)
         case SectionKind.RELATED:
@@ -239,8 +243,9 @@ def shown_sections(sections, article: Article) -> list[ShownSection]:
     return shown
 
 
-def related_links(comparison: Comparison) -> list[RelatedLink]:
-    """Each line of the related section; ``target_live`` comes with the rows (pages.py), so this runs no SQL."""
+def related_links(lines) -> list[RelatedLink]:
+    """Each line of the related section; ``target_live`` comes with the rows (rows.py, or
+    selectors.related_links_prefetch), so this runs no SQL."""
     return [
         RelatedLink(
             link.text_before,
@@ -248,5 +253,5 @@ def related_links(comparison: Comparison) -> list[RelatedLink]:
             link.text_after,
             reverse("exercises:comparison_detail", kwargs={"slug": link.target_slug}) if link.target_live else "",
         )
-        for link in comparison.related.all()
+        for link in lines
     ]

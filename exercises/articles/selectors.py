@@ -28,6 +28,7 @@ from ..templatetags.articles import Citations
 from ..writing.markdown import cited_keys
 from ..writing.models import Reference
 from .models import Comparison, RelatedComparison, SlugRedirect
+from .rows import comparison_rows
 from .sections import Article, ShownSection, count_words, related_links, shown_sections
 
 
@@ -105,21 +106,14 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
     comparison = find_for_visitor(
         Comparison.objects.select_related(
             "exercise_a", "exercise_b", "author", "reviewer", "lead_photo"
-        ).prefetch_related(
-            *BYLINE_CREDENTIALS,
-            "lead_photo__renditions",
-            "sections",
-            "factors",
-            "criteria",
-            "myths",
-            "faqs",
-            related_links_prefetch(),
-        ),
+        ).prefetch_related(*BYLINE_CREDENTIALS, "lead_photo__renditions"),
         slug=slug,
         kind="comparison",
         staff=staff,
     )
-    prefetch_related_objects(list(comparison.exercises), *EXERCISE_PARTS, *BODY_MAP_PARTS)
+    # Sections, their rows, the body map's areas and the references: one query (rows.py).
+    rows = comparison_rows(comparison, [exercise.pk for exercise in comparison.exercises])
+    prefetch_related_objects(list(comparison.exercises), *EXERCISE_PARTS)
     preview = not comparison.is_live
     # Readers never see a draft exercise's text, even on a live article; staff previewing see everything.
     visible = {
@@ -127,8 +121,17 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         for side in ("a", "b")
         if (exercise := getattr(comparison, f"exercise_{side}")) is not None and (exercise.is_live or staff)
     }
-    article = Article(comparison=comparison, visible=visible, related=related_links(comparison), gym=gym.name)
-    sections = list(comparison.sections.all())
+    article = Article(
+        comparison=comparison,
+        visible=visible,
+        related=related_links(rows.related),
+        gym=gym.name,
+        factors=rows.factors,
+        criteria=rows.criteria,
+        myths=rows.myths,
+        faqs=rows.faqs,
+    )
+    sections = rows.sections
     lead = sections.pop(0) if sections and sections[0].kind == "prose" and not sections[0].heading else None
     shown = shown_sections(sections, article)
     meta = PageMeta(
@@ -157,7 +160,8 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, author=byline.author),
         reading_minutes=minutes_to_read(words),
         preview=preview,
-        body_maps=body_maps(article.exercises),
+        body_maps=body_maps(article.exercises, rows.regions_of()),
+        citations=Citations(references=rows.references),
     )
 
 
@@ -207,7 +211,7 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
         exercise=exercise,
         byline=byline,
         comparisons=comparisons,
-        chart=muscle_chart([exercise]),
+        chart=muscle_chart([exercise], chart_id="exercise-chart"),
         meta=meta,
         structured_data=exercise_structured_data(exercise, meta, gym, author=byline.author),
         reading_minutes=minutes_to_read(count_words(texts)),

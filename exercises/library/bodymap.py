@@ -9,6 +9,9 @@ the admin (MuscleRegion), and the figure lights those areas.
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from django.template.loader import render_to_string
 
 from .models import BodyRegion
 
@@ -375,6 +378,7 @@ class BodyMap:
     width: int = 2 * VIEW_WIDTH
     height: int = VIEW_HEIGHT
     max_emphasis: int = MAX_EMPHASIS
+    html: str = ""  # the figure as the page shows it (includes/body_map_figure.html)
 
     @property
     def title(self) -> str:
@@ -401,34 +405,69 @@ class Artwork:
 DEFS = (Artwork("bm-body", BODY, mirrored=False), *(Artwork(f"bm-{s.key}", s.d, mirrored=True) for s in SHAPES))
 
 
+@cache
+def artwork_html() -> str:
+    """The hidden <svg> that defines every shape once, drawn once per process: it never changes."""
+    return render_to_string("includes/body_map_defs.html", {"defs": DEFS})
+
+
 @dataclass
 class BodyMaps:
     """The figures one page shows, side by side, sharing one copy of the artwork."""
 
     figures: list[BodyMap]
-    defs: tuple[Artwork, ...] = DEFS
     levels: range = range(1, MAX_EMPHASIS + 1)
     max_emphasis: int = MAX_EMPHASIS
 
+    @property
+    def defs_html(self) -> str:
+        return artwork_html()
 
-def body_maps(exercises) -> BodyMaps:
-    """A figure for each exercise that has muscles rated (one with none has nothing to draw)."""
-    return BodyMaps([body_map(exercise) for exercise in exercises if exercise.muscle_links.all()])
 
+def body_maps(exercises, regions: dict[int, list[str]] | None = None) -> BodyMaps:
+    """A figure for each exercise that has muscles rated (one with none has nothing to draw).
 
-def body_map(exercise) -> BodyMap:
-    """The figure for one exercise.
-
-    Expects ``muscle_links`` prefetched with their muscle and the muscle's ``regions``. An area's
-    shade is the highest rating of the exercise's muscles that light it.
+    ``regions``: the areas each muscle lights, by muscle id; without it, each muscle's ``regions`` prefetched.
     """
-    links = sorted(
-        exercise.muscle_links.all(), key=lambda link: (-link.emphasis, link.muscle.position, link.muscle.name)
+    return BodyMaps([body_map(exercise, regions) for exercise in exercises if exercise.muscle_links.all()])
+
+
+# What a figure is drawn from: (exercise, slug, ((muscle, its position, rating, (areas…))…)).
+FigureFacts = tuple[str, str, tuple[tuple[str, int, int, tuple[str, ...]], ...]]
+
+
+def body_map(exercise, regions: dict[int, list[str]] | None = None) -> BodyMap:
+    """The figure for one exercise, drawn once per version of what it shows.
+
+    Expects ``muscle_links`` prefetched with their muscle (and the muscle's ``regions`` without
+    ``regions``). The figure is kept by everything it is drawn from, so any edit (a rating, a muscle's
+    name or areas, the exercise's name) draws a new one, and the same facts never draw twice.
+    """
+
+    def areas(link) -> tuple[str, ...]:
+        found = (
+            regions.get(link.muscle_id, ()) if regions is not None else (r.region for r in link.muscle.regions.all())
+        )
+        return tuple(sorted(found))
+
+    links = tuple(
+        (link.muscle.name, link.muscle.position, link.emphasis, areas(link)) for link in exercise.muscle_links.all()
     )
+    return drawn_figure((exercise.name, exercise.slug, links))
+
+
+@lru_cache(maxsize=256)
+def drawn_figure(facts: FigureFacts) -> BodyMap:
+    """The figure and its HTML. An area's shade is the highest rating of the exercise's muscles that light it.
+
+    Kept for the life of the process (a bounded number): callers never change what it returns.
+    """
+    name, slug, links = facts
+    links = sorted(links, key=lambda link: (-link[2], link[1], link[0]))
     levels: dict[str, int] = {}
-    for link in links:
-        for region in link.muscle.regions.all():
-            levels[region.region] = max(levels.get(region.region, 0), link.emphasis)
+    for _muscle, _position, emphasis, areas in links:
+        for region in areas:
+            levels[region] = max(levels.get(region, 0), emphasis)
     views = [View("Front", FRONT, 0), View("Back", BACK, VIEW_WIDTH)]
     for shape in SHAPES:
         level = levels.get(shape.region, 0)
@@ -438,9 +477,8 @@ def body_map(exercise) -> BodyMap:
             view.areas.append(Area(f"bm-{shape.key}", level))
             if level and shape.number_at:
                 view.numbers.append(Number(level, *shape.number_at))
-    return BodyMap(
-        exercise=exercise.name,
-        slug=exercise.slug,
-        ratings=[Rating(link.muscle.name, link.emphasis) for link in links],
-        views=views,
+    figure = BodyMap(
+        exercise=name, slug=slug, ratings=[Rating(muscle, emphasis) for muscle, _, emphasis, _ in links], views=views
     )
+    figure.html = render_to_string("includes/body_map_figure.html", {"map": figure})
+    return figure

@@ -26,10 +26,11 @@ class Citations:
     deleted is dropped rather than left pointing at nothing.
     """
 
-    def __init__(self):
+    def __init__(self, references=None):
+        """``references``: every Reference, when the page has read them already; else read at the first citation."""
         self.numbers: dict[str, int] = {}
         self.times_cited: dict[str, int] = {}
-        self._known = None
+        self._known = None if references is None else {ref.key: ref for ref in references}
         self._photos = None
 
     def photo(self, key: str):
