@@ -56,6 +56,7 @@ def render(
     server_names: Sequence[str],
     app_servers: Sequence[str],
     cache_dir: str | Path,
+    access_log: str | Path = "/var/log/nginx/csa-access.log",
     static_root: str | Path,
     media_root: str | Path,
 ) -> str:
@@ -63,6 +64,7 @@ def render(
     if not app_servers:
         raise ValueError("at least one app server (host:port) is needed")
     words = [str(listen), *server_names, *app_servers, str(cache_dir), str(static_root), str(media_root)]
+    words.append(str(access_log))
     if bad := [word for word in words if not WORD.fullmatch(word)]:
         raise ValueError(f"not usable as one nginx word: {bad}")
     values = {
@@ -70,6 +72,7 @@ def render(
         "SERVER_NAMES": " ".join(server_names),
         "APP_SERVERS": "\n    ".join(f"server {server} max_fails=3 fail_timeout=10s;" for server in app_servers),
         "CACHE_DIR": str(cache_dir),
+        "ACCESS_LOG": str(access_log),
         "STATIC_ROOT": str(static_root).rstrip("/"),
         "MEDIA_ROOT": str(media_root).rstrip("/"),
     }
@@ -155,6 +158,7 @@ def running(
                 server_names=server_names,
                 app_servers=app_servers,
                 cache_dir=directory / "cache",
+                access_log=directory / "access.log",
                 static_root=static_root,
                 media_root=media_root,
             )
@@ -193,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--server-name", action="append", required=True, help="a host name of the site; repeat")
     parser.add_argument("--app", action="append", required=True, help="a gunicorn instance, host:port; repeat")
     parser.add_argument("--cache-dir", default="/var/cache/nginx/csa")
+    parser.add_argument("--access-log", default="/var/log/nginx/csa-access.log", help="the pages' log (buffered)")
     parser.add_argument("--static-root", required=True, help="DJANGO_STATIC_ROOT (after collectstatic)")
     parser.add_argument("--media-root", required=True, help="DJANGO_MEDIA_ROOT, shared by every instance")
     options = parser.parse_args(argv)
@@ -202,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             server_names=options.server_name,
             app_servers=options.app,
             cache_dir=options.cache_dir,
+            access_log=options.access_log,
             static_root=options.static_root,
             media_root=options.media_root,
         )
