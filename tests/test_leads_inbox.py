@@ -394,7 +394,7 @@ class ChangeFormTests(InboxTestCase):
 
 
 class NotificationStateTests(InboxTestCase):
-    @override_settings(EMAIL_BACKEND="tests.test_inbox.RefuseStaffAlertsBackend")
+    @override_settings(EMAIL_BACKEND="tests.test_leads_inbox.RefuseStaffAlertsBackend")
     def failing_lead(self):
         with self.captureOnCommitCallbacks(execute=True):
             return new_lead(name="Dana Down", email="dana@example.com")
@@ -571,7 +571,7 @@ class RefuseVisitorsBackend(LocmemBackend):
 
 
 @pytest.mark.django_db
-@override_settings(EMAIL_BACKEND="tests.test_inbox.RefuseVisitorsBackend")
+@override_settings(EMAIL_BACKEND="tests.test_leads_inbox.RefuseVisitorsBackend")
 def test_an_email_that_can_never_be_sent_stops_and_staff_are_told_once(
     admin_client, django_capture_on_commit_callbacks
 ):
