@@ -1,10 +1,10 @@
 """The consultation inbox: requests, their emails, alert recipients and counters."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,19 @@ from .models import (
     NotificationStatus,
     RequestStatus,
 )
+
+
+def dialable(phone: str) -> str:
+    """What a phone dials: the digits and a leading plus, nothing a visitor typed around them."""
+    return "".join(c for c in phone if c.isdigit() or c == "+")
+
+
+def email_link(email: str) -> str:
+    return format_html('<a href="mailto:{}">{}</a>', email, email) if email else ""
+
+
+def phone_link(phone: str) -> str:
+    return format_html('<a href="tel:{}">{}</a>', dialable(phone), phone) if phone else ""
 
 
 class NotificationInline(admin.TabularInline):
@@ -76,7 +89,8 @@ class InboxRowForm(forms.ModelForm):
 
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
-    list_display = ("name", "email_link", "phone_link", "goal", "source", "age", "status", "notification_state")
+    # Seven columns that fit 1280 px beside the sidebar and the filters: email and phone share one.
+    list_display = ("name", "contact", "goal", "source", "age", "status", "notification_state")
     list_display_links = ("name",)
     # Changed in place from the list: a call made, a lead booked.
     list_editable = ("status",)
@@ -85,6 +99,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/exercises/consultationrequest/change_list.html"
+    change_form_template = "admin/exercises/consultationrequest/change_form.html"
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=InboxRowForm, **kwargs)
@@ -99,7 +114,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     )
     origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
     # What the visitor wrote is theirs: staff add notes and a status, never rewrite it.
-    visitor_fields = ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")
+    # Email and phone are links here (mailto:, tel:, sms:), shown read-only like the rest.
+    visitor_fields = (
+        "name",
+        "email_contact",
+        "phone_contact",
+        "goal",
+        "preferred_contact",
+        "best_time",
+        "message",
+        "created_at",
+    )
     readonly_fields = (
         *visitor_fields,
         "first_contacted_at",
@@ -146,6 +171,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.export_filtered_view),
                 name="exercises_consultationrequest_export",
             ),
+            path(
+                "<int:object_id>/contacted/",
+                self.admin_site.admin_view(self.mark_contacted_view),
+                name="exercises_consultationrequest_contacted",
+            ),
             *super().get_urls(),
         ]
 
@@ -157,14 +187,45 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         services.note_first_contact(obj)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="email", ordering="email")
-    def email_link(self, obj):
-        return format_html('<a href="mailto:{}">{}</a>', obj.email, obj.email) if obj.email else "—"
+    @admin.display(description="contact")
+    def contact(self, obj):
+        """Email and phone in one cell, each a link to tap: the column that lets the inbox fit 1280 px."""
+        email, phone = email_link(obj.email), phone_link(obj.phone)
+        if email and phone:
+            return format_html("{}<br>{}", email, phone)
+        return email or phone or "—"
 
-    @admin.display(description="phone", ordering="phone")
-    def phone_link(self, obj):
-        digits = "".join(c for c in obj.phone if c.isdigit() or c == "+")
-        return format_html('<a href="tel:{}">{}</a>', digits, obj.phone) if obj.phone else "—"
+    @admin.display(description="email")
+    def email_contact(self, obj):
+        return email_link(obj.email) or "—"
+
+    @admin.display(description="phone")
+    def phone_contact(self, obj):
+        if not obj.phone:
+            return "—"
+        return format_html('{} · <a href="sms:{}">Text</a>', phone_link(obj.phone), dialable(obj.phone))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_mark_contacted"] = (
+            obj is not None and obj.first_contacted_at is None and self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def mark_contacted_view(self, request, object_id):
+        """The change page's one-click "Mark contacted": a POST, answered with the lead's page again."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        lead = self.get_object(request, str(object_id))
+        if lead is None:
+            raise Http404
+        if not self.has_change_permission(request, lead):
+            raise PermissionDenied
+        if services.mark_contacted(request=lead):
+            self.log_change(request, lead, "Marked contacted.")
+            self.message_user(request, f"{lead} marked contacted; first contact kept as now.", messages.SUCCESS)
+        else:
+            self.message_user(request, "This request had already been contacted: nothing changed.", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:exercises_consultationrequest_change", args=[lead.pk]))
 
     @admin.display(description="answered in")
     def answer_time(self, obj):

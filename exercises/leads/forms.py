@@ -10,6 +10,8 @@ from .models import BestTime, ConsultationGoal, ContactMethod
 # Control characters (C0 and C1) and Unicode's line and paragraph separators: each can break a mail header.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
+CALL_OR_TEXT = (ContactMethod.PHONE, ContactMethod.TEXT)
+PHONE_NEEDED = "Enter a phone number so we can call or text you, or choose email."
 
 
 def single_line(value: str) -> str:
@@ -39,6 +41,7 @@ class ConsultationForm(forms.Form):
         max_length=30,
         required=False,
         help_text="Needed if you would like a call or a text.",
+        error_messages={"required": PHONE_NEEDED},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
     )
     goal = forms.ChoiceField(
@@ -81,6 +84,9 @@ class ConsultationForm(forms.Form):
         self.fields["calls_texts_consent"].label = self.calls_texts_wording
         self.initial.setdefault("consent_version", version)
         self.initial.setdefault("source", source)
+        if self.is_bound and self.data.get("preferred_contact") in CALL_OR_TEXT:
+            # Said where the visitor looks: the label loses "(optional)" and the message sits by the field.
+            self.fields["phone"].required = True
 
     def full_clean(self):
         super().full_clean()
@@ -124,9 +130,9 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("preferred_contact") in (ContactMethod.PHONE, ContactMethod.TEXT):
+        if cleaned.get("preferred_contact") in CALL_OR_TEXT:
             if not cleaned.get("phone") and "phone" not in self.errors:
-                self.add_error("phone", "Enter a phone number so we can call or text you, or choose email.")
+                self.add_error("phone", PHONE_NEEDED)
             if not cleaned.get("calls_texts_consent"):
                 self.add_error(
                     "calls_texts_consent", "Tick this box so we may call or text you, or choose email instead."

@@ -181,5 +181,23 @@ def note_first_contact(request: ConsultationRequest) -> None:
         request.first_contacted_at = timezone.now()
 
 
+def mark_contacted(*, request: ConsultationRequest) -> bool:
+    """Staff reached the visitor: a New lead becomes Contacted and its first contact is now.
+
+    False, and nothing changed, when its first contact was already kept (a second click, another coach).
+    The conditional UPDATE makes two clicks at once count once.
+    """
+    now = timezone.now()
+    changed = ConsultationRequest.objects.filter(pk=request.pk, first_contacted_at__isnull=True).update(
+        first_contacted_at=now, updated_at=now
+    )
+    if changed:
+        ConsultationRequest.objects.filter(pk=request.pk, status=RequestStatus.NEW).update(
+            status=RequestStatus.CONTACTED
+        )
+    request.refresh_from_db()
+    return bool(changed)
+
+
 def archive_requests(requests: Iterable[ConsultationRequest]) -> int:
     return ConsultationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(archived=True)
