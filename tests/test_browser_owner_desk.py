@@ -147,3 +147,24 @@ def test_the_form_asks_for_a_phone_as_soon_as_a_call_is_chosen(browser, site, wi
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_admin_home_is_the_owners_desk(browser, site, width, scheme):
+    page = owner(browser, site, width, scheme)
+    csp = watch_csp(page)
+    page.goto("/admin/")
+
+    page.get_by_role("heading", name="Your desk").wait_for()
+    waiting = page.locator(".callback-list li")
+    assert waiting.count() == 2
+    assert "Ana Ruiz-Montgomery" in waiting.nth(0).inner_text()  # three hours: first, and over the target
+    assert "over target" in waiting.nth(0).inner_text() and "over target" not in waiting.nth(1).inner_text()
+    assert waiting.nth(0).get_by_role("link", name="(512) 555-0134").get_attribute("href") == "tel:5125550134"
+    assert page.get_by_role("link", name="New comparison").is_visible()
+    for group in ("Write", "Leads", "The gym", "Settings"):
+        assert page.locator("#content-main .module caption", has_text=group).count() == 1
+    no_sideways_scroll(page)
+    assert csp == []
+    shoot_and_check(page, f"home-{width}-{scheme}")

@@ -146,6 +146,7 @@ def test_a_call_or_text_without_a_phone_is_refused_next_to_the_field_with_everyt
 
 def test_with_email_chosen_the_phone_stays_optional(client):
     page = client.get("/consultation/").content.decode()
+    assert "{#" not in page and "#}" not in page
     assert '<label for="id_phone">Phone number<span class="optional"> (optional)</span></label>' in page
 
     form = ConsultationForm(valid_consultation())
