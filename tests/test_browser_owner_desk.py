@@ -168,3 +168,41 @@ def test_the_admin_home_is_the_owners_desk(browser, site, width, scheme):
     no_sideways_scroll(page)
     assert csp == []
     shoot_and_check(page, f"home-{width}-{scheme}")
+
+
+def test_a_visitor_from_the_newsletter_reads_then_books_and_the_owner_sees_where_they_came_from(browser, site):
+    visitor = browser.new_context(base_url=site, viewport=WIDTHS["390px"]).new_page()
+    csp = watch_csp(visitor)
+    visitor.goto(
+        "/compare/leg-press-vs-hip-thrust/?utm_source=newsletter&utm_campaign=dec",
+        referer="https://news.example.com/issue-12",
+    )
+    visitor.mouse.wheel(0, 2000)  # reads
+    visitor.goto("/consultation/")
+    visitor.get_by_label("Your name").fill("Nina Newsletter")
+    visitor.get_by_label("Email address").fill("nina@example.com")
+    visitor.get_by_label("Your main goal").select_option("glutes")
+    visitor.locator("#id_consent").check()
+    visitor.get_by_role("button", name="Request my free consultation").click()
+    visitor.wait_for_url("**/consultation/thanks/")
+    assert csp == []
+    assert visitor.context.cookies() == []  # sessionStorage only: no cookie was set
+
+    lead = ConsultationRequest.objects.get(name="Nina Newsletter")
+    assert lead.landing_path == "/compare/leg-press-vs-hip-thrust/"
+    assert (lead.utm_source, lead.utm_campaign, lead.referrer_host) == ("newsletter", "dec", "news.example.com")
+    assert lead.article.slug == "leg-press-vs-hip-thrust" and lead.source_path == "/consultation/"
+
+    page = owner(browser, site, "1280px")
+    page.goto("/admin/exercises/consultationrequest/?utm_source=newsletter&utm_campaign=dec")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert page.get_by_role("link", name="Nina Newsletter").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export these to CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, row = text.splitlines()[:2]
+    record = dict(zip(header.split(","), row.split(","), strict=False))
+    assert record["Landing page"] == "/compare/leg-press-vs-hip-thrust/"
+    assert (record["Campaign source"], record["Campaign"]) == ("newsletter", "dec")
+    page.goto(f"/admin/exercises/consultationrequest/{lead.pk}/change/")
+    shoot_and_check(page, "lead-first-touch-1280px-light")

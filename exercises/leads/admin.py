@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from . import privacy, services
+from .attribution import UTM_FIELDS
 from .exports import write_requests_csv
 from .models import (
     ConsultationRequest,
@@ -79,6 +80,19 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(archived=value == "1")
 
 
+class CampaignFilter(admin.AllValuesFieldListFilter):
+    """Campaign source, campaign and referring site: each value stored is a choice (blank ones are not).
+
+    Visitors choose these values, so the list is capped: the search box finds the rest."""
+
+    MOST = 40
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = field.verbose_name
+        self.lookup_choices = [value for value in self.lookup_choices if value][: self.MOST]
+
+
 class InboxRowForm(forms.ModelForm):
     """A row's status box, named after its lead for screen readers (the list's column heading is not its label)."""
 
@@ -96,8 +110,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display_links = ("name",)
     # Changed in place from the list: a call made, a lead booked.
     list_editable = ("status",)
-    list_filter = ("status", "goal", "source_comparison", "created_at", ArchivedFilter, "preferred_contact")
-    search_fields = ("name", "email", "phone")
+    list_filter = (
+        "status",
+        "goal",
+        "source_comparison",
+        ("utm_source", CampaignFilter),
+        ("utm_campaign", CampaignFilter),
+        ("referrer_host", CampaignFilter),
+        "created_at",
+        ArchivedFilter,
+        "preferred_contact",
+    )
+    search_fields = ("name", "email", "phone", "utm_source", "utm_campaign", "referrer_host")
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/exercises/consultationrequest/change_list.html"
@@ -114,7 +138,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "calls_texts_consent",
         "calls_texts_consent_text",
     )
-    origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
+    origin_fields = (
+        "source_path",
+        "source_comparison",
+        "landing_path",
+        "referrer_host",
+        "article_path",
+        "article",
+        *UTM_FIELDS,
+        "ip_address",
+        "user_agent",
+    )
     # What the visitor wrote is theirs: staff add notes and a status, never rewrite it.
     # Email and phone are links here (mailto:, tel:, sms:), shown read-only like the rest.
     visitor_fields = (
@@ -157,7 +191,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source_comparison").prefetch_related("notifications")
+        leads = super().get_queryset(request).select_related("source_comparison", "article")
+        return leads.prefetch_related("notifications")
 
     def has_add_permission(self, request):
         return False  # requests come from visitors only
@@ -276,7 +311,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             )
         erased = privacy.erase_personal_data(queryset, by=request.user.get_username())
         for lead in erased:
-            self.log_change(request, lead, "Erased personal data (name, email, phone, message, IP, browser, notes).")
+            self.log_change(
+                request, lead, "Erased personal data (name, email, phone, message, IP, browser, notes, first touch)."
+            )
         self.message_user(request, f"Personal data of {len(erased)} request(s) erased.")
 
     @admin.action(description="Export selected to CSV")
@@ -297,7 +334,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="consultation-requests-{stamp}.csv"'
-        write_requests_csv(queryset.select_related("source_comparison"), response)
+        write_requests_csv(queryset.select_related("source_comparison", "article"), response)
         return response
 
 

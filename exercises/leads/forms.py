@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from . import consent
+from . import attribution, consent
 from .models import BestTime, ConsultationGoal, ContactMethod
 
 # Control characters (C0 and C1) and Unicode's line and paragraph separators: each can break a mail header.
@@ -18,6 +18,19 @@ def single_line(value: str) -> str:
     if CONTROL_CHARACTERS.search(value):
         raise forms.ValidationError("Please keep this on one line, without special characters.")
     return value
+
+
+class FirstTouchField(forms.CharField):
+    """A hidden first-touch value: cleaned before any check runs (a NUL or 10 KB are cut, not errors)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, cleaner, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.cleaner = cleaner
+
+    def to_python(self, value):
+        return self.cleaner(value if isinstance(value, str) else "")
 
 
 class ConsultationForm(forms.Form):
@@ -72,6 +85,16 @@ class ConsultationForm(forms.Form):
     website = forms.CharField(required=False, max_length=200)
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    # First touch, filled in by static/js/visit.js from the visitor's own tab: empty in every page served.
+    # Whatever arrives is cleaned and cut (attribution.py), never a reason to refuse the request.
+    landing_page = FirstTouchField(attribution.site_path)
+    referrer_host = FirstTouchField(attribution.host)
+    utm_source = FirstTouchField(attribution.plain_text)
+    utm_medium = FirstTouchField(attribution.plain_text)
+    utm_campaign = FirstTouchField(attribution.plain_text)
+    utm_term = FirstTouchField(attribution.plain_text)
+    utm_content = FirstTouchField(attribution.plain_text)
+    last_article = FirstTouchField(attribution.site_path)
 
     def __init__(self, *args, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
