@@ -305,6 +305,8 @@ CONSULTATION_RATE_LIMIT = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT", "
 CONSULTATION_RATE_LIMIT_WINDOW = int(os.environ.get("DJANGO_CONSULTATION_RATE_LIMIT_WINDOW", "3600"))
 # Leads older than this lose their personal data (a daily job); the counts stay.
 LEAD_RETENTION_DAYS = int(os.environ.get("DJANGO_LEAD_RETENTION_DAYS", "730"))
+# The admin home highlights a new request that has waited longer than this for a first contact.
+LEAD_TARGET_MINUTES = int(os.environ.get("DJANGO_LEAD_TARGET_MINUTES", "60"))
 # Back-off between attempts: 1 min, 5 min, 30 min, 2 h, then every 6 h until sent.
 CONSULTATION_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
 # Longer than any one SMTP conversation can take (EMAIL_TIMEOUT per socket call).

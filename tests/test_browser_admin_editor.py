@@ -33,7 +33,7 @@ def log_in(browser, site, viewport):
     staff.get_by_label("Username").fill("editor")
     staff.get_by_label("Password").fill("a-long-test-password")
     staff.get_by_role("button", name="Log in").click()
-    staff.get_by_role("heading", name="Content and consultation requests").wait_for()
+    staff.get_by_role("heading", name="Your desk").wait_for()
     return staff
 
 

@@ -92,7 +92,7 @@ def test_staff_edit_schedule_preview_and_revert(reader, staff):
     staff.get_by_label("Username").fill("editor")
     staff.get_by_label("Password").fill("a-long-test-password")
     staff.get_by_role("button", name="Log in").click()
-    staff.get_by_role("heading", name="Content and consultation requests").wait_for()
+    staff.get_by_role("heading", name="Your desk").wait_for()
 
     # 2. Change the FAQ answer; the markdownx live preview shows it formatted.
     staff.goto(f"/admin/exercises/faq/{faq.pk}/change/")

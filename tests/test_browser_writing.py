@@ -49,7 +49,7 @@ def staff_page(browser, site, width=1280):
     staff = context.new_page()
     staff.goto("/admin/login/")
     log_in(staff)
-    staff.get_by_role("heading", name="Content and consultation requests").wait_for()
+    staff.get_by_role("heading", name="Your desk").wait_for()
     return staff
 
 

@@ -21,14 +21,17 @@ DATA_BLOCK_TYPES = {"application/ld+json", "application/json"}
 IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
 
 
-# The one script a public page may load: the form's own, deferred, same-origin (CSP 'self').
+# The scripts a public page may load, each deferred, same-origin (CSP 'self') and small: the form's own, and the
+# one that keeps where the visit began in the tab for the form (no cookie; the page itself is the same for all).
 CONSENT_SCRIPT = "js/consent.js"
-CONSENT_SCRIPT_LIMIT = 2 * 1024
+VISIT_SCRIPT = "js/visit.js"
+ALLOWED_SCRIPTS = (CONSENT_SCRIPT, VISIT_SCRIPT)
+SCRIPT_LIMIT = 2 * 1024
 
 
 def is_the_consent_script(attributes: dict) -> bool:
     src = attributes.get("src", "")
-    return "defer" in attributes and src.startswith(settings.STATIC_URL) and src.endswith(CONSENT_SCRIPT)
+    return "defer" in attributes and src.startswith(settings.STATIC_URL) and src.endswith(ALLOWED_SCRIPTS)
 
 
 class PageParts(HTMLParser):
@@ -94,12 +97,14 @@ def test_all_the_styles_of_the_public_pages_download_in_at_most_10_kb(client, co
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
-def test_reading_the_page_runs_no_javascript_but_the_forms_small_deferred_one(client, content, name):
+def test_reading_the_page_runs_no_javascript_but_the_two_small_deferred_ones(client, content, name):
     parts = page_parts(client, PUBLIC_PAGES[name])
     assert not parts.scripts, f"{PUBLIC_PAGES[name]} has JavaScript (JSON data blocks are allowed): {parts.scripts}"
-    assert len(parts.allowed_scripts) <= 1
+    assert len(parts.allowed_scripts) <= 2
+    assert len(parts.allowed_scripts) == len(set(parts.allowed_scripts))
 
 
-def test_the_forms_script_is_at_most_2_kb():
-    with open(finders.find(CONSENT_SCRIPT), "rb") as script:
-        assert len(script.read()) <= CONSENT_SCRIPT_LIMIT
+@pytest.mark.parametrize("script", ALLOWED_SCRIPTS)
+def test_each_script_is_at_most_2_kb(script):
+    with open(finders.find(script), "rb") as code:
+        assert len(code.read()) <= SCRIPT_LIMIT

@@ -394,7 +394,7 @@ class ChangeFormTests(InboxTestCase):
 
 
 class NotificationStateTests(InboxTestCase):
-    @override_settings(EMAIL_BACKEND="tests.test_inbox.RefuseStaffAlertsBackend")
+    @override_settings(EMAIL_BACKEND="tests.test_leads_inbox.RefuseStaffAlertsBackend")
     def failing_lead(self):
         with self.captureOnCommitCallbacks(execute=True):
             return new_lead(name="Dana Down", email="dana@example.com")
@@ -571,7 +571,7 @@ class RefuseVisitorsBackend(LocmemBackend):
 
 
 @pytest.mark.django_db
-@override_settings(EMAIL_BACKEND="tests.test_inbox.RefuseVisitorsBackend")
+@override_settings(EMAIL_BACKEND="tests.test_leads_inbox.RefuseVisitorsBackend")
 def test_an_email_that_can_never_be_sent_stops_and_staff_are_told_once(
     admin_client, django_capture_on_commit_callbacks
 ):
@@ -717,7 +717,11 @@ def test_staff_change_a_status_in_place_and_the_answer_time_is_kept(admin_client
     assert lead.first_contacted_at is not None
     assert "Answered in" in (page := admin_client.get(change_url(lead)).content.decode())
     assert "2\xa0hours" in page or "2 hours" in page
-    assert "answered in" in admin_client.get("/admin/").content.decode()
+    home = admin_client.get("/admin/").content.decode()
+    assert (
+        "Median time to first contact</dt><dd>2\xa0hours" in home
+        or "Median time to first contact</dt><dd>2 hours" in home
+    )
 
     ConsultationRequest.objects.filter(pk=lead.pk).update(status=RequestStatus.NEW)
     admin_client.post(CHANGELIST, formset)  # contacted again: the first contact stays the first
@@ -739,7 +743,7 @@ def test_what_the_visitor_wrote_cannot_be_overwritten(admin_client):
 
 
 @pytest.mark.django_db
-def test_the_admin_home_shows_todays_leads_the_longest_waiting_and_unpublished_content(admin_client):
+def test_the_admin_home_shows_who_to_call_back_oldest_first_and_unpublished_content(admin_client):
     from exercises.writing.models import Status
     from tests.conftest import make_comparison, make_exercise
 
@@ -752,8 +756,9 @@ def test_the_admin_home_shows_todays_leads_the_longest_waiting_and_unpublished_c
 
     page = admin_client.get("/admin/").content.decode()
 
-    assert "New leads: 1 today" in page and "2 not yet answered" in page
-    assert "Waiting longest:" in page and "Waited Long" in page
+    assert "Call back now" in page and "2 new requests, oldest first." in page
+    assert page.index("Waited Long") < page.index("Just Now")  # the longest wait first
+    assert page.count("over target</strong>") == 1  # 3 days is over the hour; 5 minutes is not
     assert f'Draft: <a href="/admin/exercises/exercise/{draft.pk}/change/">Glute Bridge</a>' in page
     assert "Scheduled for" in page and f"/admin/exercises/comparison/{soon.pk}/change/" in page
 

@@ -54,6 +54,8 @@ def exercise_summary(exercise):
 
 @admin.register(Exercise)
 class ExerciseAdmin(SortableAdminMixin, PublishableAdmin):
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "write", "Exercises"
     list_display = ("name", "state", "muscle_count", "updated_at")
     list_filter = ("status",)
     search_fields = ("name", "summary", "what_it_is", "how_it_works")
@@ -165,6 +167,8 @@ class SectionInline(MarkdownInline):
 
 @admin.register(Comparison)
 class ComparisonAdmin(SortableAdminMixin, PublishableAdmin):
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name, task_rank = "write", "Comparisons (articles)", 0
     list_display = ("title", "exercise_a", "exercise_b", "state", "faq_count", "updated_at")
     list_filter = ("status", "exercise_a", "exercise_b")
     search_fields = ("title", "summary", "sections__heading", "sections__body")
@@ -223,6 +227,9 @@ class ComparisonAdmin(SortableAdminMixin, PublishableAdmin):
 class FAQAdmin(HistoryAdmin):
     """FAQs are edited inline on their comparison too; this list finds one fast."""
 
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "write", "FAQs"
+
     formfield_overrides = MARKDOWN_EDITOR
     list_display = ("question", "comparison", "position")
     list_filter = ("comparison",)
@@ -237,6 +244,8 @@ class FAQAdmin(HistoryAdmin):
 
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "settings", "Old addresses (redirects)"
     list_display = ("old_slug", "target", "created_at")
     search_fields = ("old_slug",)
     autocomplete_fields = ("comparison", "exercise")

@@ -17,6 +17,9 @@ class CredentialInline(PositionedTabularInline):
 class CoachAdmin(SortableAdminMixin, HistoryAdmin):
     """Coaches write and review articles; the byline and their page show only published ones."""
 
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "write", "Coaches"
+
     formfield_overrides = MARKDOWN_EDITOR
     list_display = ("name", "role", "credential_names", "is_published")
     list_filter = ("is_published",)
@@ -42,6 +45,9 @@ class OpeningHoursInline(admin.TabularInline):
 @admin.register(GymProfile)
 class GymProfileAdmin(HistoryAdmin):
     """One record: the footer of every page, the visit page and what search engines know of the gym."""
+
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "gym", "Profile, opening hours and privacy page"
 
     formfield_overrides = {**MARKDOWN_EDITOR, models.URLField: {"assume_scheme": "https"}}
     inlines = (OpeningHoursInline,)

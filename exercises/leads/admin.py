@@ -1,10 +1,10 @@
 """The consultation inbox: requests, their emails, alert recipients and counters."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from . import privacy, services
+from .attribution import UTM_FIELDS
 from .exports import write_requests_csv
 from .models import (
     ConsultationRequest,
@@ -22,6 +23,19 @@ from .models import (
     NotificationStatus,
     RequestStatus,
 )
+
+
+def dialable(phone: str) -> str:
+    """What a phone dials: the digits and a leading plus, nothing a visitor typed around them."""
+    return "".join(c for c in phone if c.isdigit() or c == "+")
+
+
+def email_link(email: str) -> str:
+    return format_html('<a href="mailto:{}">{}</a>', email, email) if email else ""
+
+
+def phone_link(phone: str) -> str:
+    return format_html('<a href="tel:{}">{}</a>', dialable(phone), phone) if phone else ""
 
 
 class NotificationInline(admin.TabularInline):
@@ -66,6 +80,19 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(archived=value == "1")
 
 
+class CampaignFilter(admin.AllValuesFieldListFilter):
+    """Campaign source, campaign and referring site: each value stored is a choice (blank ones are not).
+
+    Visitors choose these values, so the list is capped: the search box finds the rest."""
+
+    MOST = 40
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = field.verbose_name
+        self.lookup_choices = [value for value in self.lookup_choices if value][: self.MOST]
+
+
 class InboxRowForm(forms.ModelForm):
     """A row's status box, named after its lead for screen readers (the list's column heading is not its label)."""
 
@@ -76,15 +103,29 @@ class InboxRowForm(forms.ModelForm):
 
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
-    list_display = ("name", "email_link", "phone_link", "goal", "source", "age", "status", "notification_state")
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name, task_rank = "leads", "Inbox: consultation requests", 0
+    # Seven columns that fit 1280 px beside the sidebar and the filters: email and phone share one.
+    list_display = ("name", "contact", "goal", "source", "age", "status", "notification_state")
     list_display_links = ("name",)
     # Changed in place from the list: a call made, a lead booked.
     list_editable = ("status",)
-    list_filter = ("status", "goal", "source_comparison", "created_at", ArchivedFilter, "preferred_contact")
-    search_fields = ("name", "email", "phone")
+    list_filter = (
+        "status",
+        "goal",
+        "source_comparison",
+        ("utm_source", CampaignFilter),
+        ("utm_campaign", CampaignFilter),
+        ("referrer_host", CampaignFilter),
+        "created_at",
+        ArchivedFilter,
+        "preferred_contact",
+    )
+    search_fields = ("name", "email", "phone", "utm_source", "utm_campaign", "referrer_host")
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/exercises/consultationrequest/change_list.html"
+    change_form_template = "admin/exercises/consultationrequest/change_form.html"
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=InboxRowForm, **kwargs)
@@ -97,9 +138,29 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "calls_texts_consent",
         "calls_texts_consent_text",
     )
-    origin_fields = ("source_path", "source_comparison", "ip_address", "user_agent")
+    origin_fields = (
+        "source_path",
+        "source_comparison",
+        "landing_path",
+        "referrer_host",
+        "article_path",
+        "article",
+        *UTM_FIELDS,
+        "ip_address",
+        "user_agent",
+    )
     # What the visitor wrote is theirs: staff add notes and a status, never rewrite it.
-    visitor_fields = ("name", "email", "phone", "goal", "preferred_contact", "best_time", "message", "created_at")
+    # Email and phone are links here (mailto:, tel:, sms:), shown read-only like the rest.
+    visitor_fields = (
+        "name",
+        "email_contact",
+        "phone_contact",
+        "goal",
+        "preferred_contact",
+        "best_time",
+        "message",
+        "created_at",
+    )
     readonly_fields = (
         *visitor_fields,
         "first_contacted_at",
@@ -130,7 +191,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source_comparison").prefetch_related("notifications")
+        leads = super().get_queryset(request).select_related("source_comparison", "article")
+        return leads.prefetch_related("notifications")
 
     def has_add_permission(self, request):
         return False  # requests come from visitors only
@@ -146,6 +208,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.export_filtered_view),
                 name="exercises_consultationrequest_export",
             ),
+            path(
+                "<int:object_id>/contacted/",
+                self.admin_site.admin_view(self.mark_contacted_view),
+                name="exercises_consultationrequest_contacted",
+            ),
             *super().get_urls(),
         ]
 
@@ -157,14 +224,45 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         services.note_first_contact(obj)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="email", ordering="email")
-    def email_link(self, obj):
-        return format_html('<a href="mailto:{}">{}</a>', obj.email, obj.email) if obj.email else "—"
+    @admin.display(description="contact")
+    def contact(self, obj):
+        """Email and phone in one cell, each a link to tap: the column that lets the inbox fit 1280 px."""
+        email, phone = email_link(obj.email), phone_link(obj.phone)
+        if email and phone:
+            return format_html("{}<br>{}", email, phone)
+        return email or phone or "—"
 
-    @admin.display(description="phone", ordering="phone")
-    def phone_link(self, obj):
-        digits = "".join(c for c in obj.phone if c.isdigit() or c == "+")
-        return format_html('<a href="tel:{}">{}</a>', digits, obj.phone) if obj.phone else "—"
+    @admin.display(description="email")
+    def email_contact(self, obj):
+        return email_link(obj.email) or "—"
+
+    @admin.display(description="phone")
+    def phone_contact(self, obj):
+        if not obj.phone:
+            return "—"
+        return format_html('{} · <a href="sms:{}">Text</a>', phone_link(obj.phone), dialable(obj.phone))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_mark_contacted"] = (
+            obj is not None and obj.first_contacted_at is None and self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def mark_contacted_view(self, request, object_id):
+        """The change page's one-click "Mark contacted": a POST, answered with the lead's page again."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        lead = self.get_object(request, str(object_id))
+        if lead is None:
+            raise Http404
+        if not self.has_change_permission(request, lead):
+            raise PermissionDenied
+        if services.mark_contacted(request=lead):
+            self.log_change(request, lead, "Marked contacted.")
+            self.message_user(request, f"{lead} marked contacted; first contact kept as now.", messages.SUCCESS)
+        else:
+            self.message_user(request, "This request had already been contacted: nothing changed.", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:exercises_consultationrequest_change", args=[lead.pk]))
 
     @admin.display(description="answered in")
     def answer_time(self, obj):
@@ -213,7 +311,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             )
         erased = privacy.erase_personal_data(queryset, by=request.user.get_username())
         for lead in erased:
-            self.log_change(request, lead, "Erased personal data (name, email, phone, message, IP, browser, notes).")
+            self.log_change(
+                request, lead, "Erased personal data (name, email, phone, message, IP, browser, notes, first touch)."
+            )
         self.message_user(request, f"Personal data of {len(erased)} request(s) erased.")
 
     @admin.action(description="Export selected to CSV")
@@ -234,12 +334,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="consultation-requests-{stamp}.csv"'
-        write_requests_csv(queryset.select_related("source_comparison"), response)
+        write_requests_csv(queryset.select_related("source_comparison", "article"), response)
         return response
 
 
 @admin.register(NotificationRecipient)
 class NotificationRecipientAdmin(admin.ModelAdmin):
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "leads", "Who gets the alert emails"
     list_display = ("email", "name", "active")
     list_editable = ("active",)
     search_fields = ("email", "name")
@@ -248,6 +350,9 @@ class NotificationRecipientAdmin(admin.ModelAdmin):
 @admin.register(Counter)
 class CounterAdmin(admin.ModelAdmin):
     """Read-only: rate-limit windows and the daily spam tally."""
+
+    # Where the admin home and sidebar list it, in the owner's words (exercises/site/admin_site.py).
+    task_group, task_name = "settings", "Spam and rate-limit counts"
 
     list_display = ("key", "window_start", "hits")
     list_filter = ("window_start",)

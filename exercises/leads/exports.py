@@ -12,8 +12,9 @@ from .models import ConsultationRequest
 # The fullwidth signs too: spreadsheets in East Asian locales read them as the ASCII ones.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
+# Every field staff may need in a spreadsheet; values a visitor chose pass escape_cell like any other.
 COLUMNS = (
-    ("Received", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
+    ("Received", lambda r: local_time(r.created_at)),
     ("Status", lambda r: r.get_status_display()),
     ("Archived", lambda r: "yes" if r.archived else "no"),
     ("Name", lambda r: r.name),
@@ -25,10 +26,24 @@ COLUMNS = (
     ("Message", lambda r: r.message),
     ("Source page", lambda r: r.source_path),
     ("Source comparison", lambda r: r.source_comparison.title if r.source_comparison else ""),
+    ("Landing page", lambda r: r.landing_path),
+    ("Came from (site)", lambda r: r.referrer_host),
+    ("Campaign source", lambda r: r.utm_source),
+    ("Campaign medium", lambda r: r.utm_medium),
+    ("Campaign", lambda r: r.utm_campaign),
+    ("Campaign term", lambda r: r.utm_term),
+    ("Campaign content", lambda r: r.utm_content),
+    ("Article read last", lambda r: r.article_path),
+    ("Article read last (title)", lambda r: r.article.title if r.article else ""),
+    ("First contacted", lambda r: local_time(r.first_contacted_at)),
     ("Calls/texts consent", lambda r: "yes" if r.calls_texts_consent else "no"),
     ("Consent version", lambda r: r.consent_version),
     ("Staff notes", lambda r: r.staff_notes),
 )
+
+
+def local_time(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def escape_cell(value: str) -> str:

@@ -4,18 +4,33 @@ import re
 
 from django import forms
 
-from . import consent
+from . import attribution, consent
 from .models import BestTime, ConsultationGoal, ContactMethod
 
 # Control characters (C0 and C1) and Unicode's line and paragraph separators: each can break a mail header.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
+CALL_OR_TEXT = (ContactMethod.PHONE, ContactMethod.TEXT)
+PHONE_NEEDED = "Enter a phone number so we can call or text you, or choose email."
 
 
 def single_line(value: str) -> str:
     if CONTROL_CHARACTERS.search(value):
         raise forms.ValidationError("Please keep this on one line, without special characters.")
     return value
+
+
+class FirstTouchField(forms.CharField):
+    """A hidden first-touch value: cleaned before any check runs (a NUL or 10 KB are cut, not errors)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, cleaner, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.cleaner = cleaner
+
+    def to_python(self, value):
+        return self.cleaner(value if isinstance(value, str) else "")
 
 
 class ConsultationForm(forms.Form):
@@ -39,6 +54,7 @@ class ConsultationForm(forms.Form):
         max_length=30,
         required=False,
         help_text="Needed if you would like a call or a text.",
+        error_messages={"required": PHONE_NEEDED},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
     )
     goal = forms.ChoiceField(
@@ -69,6 +85,16 @@ class ConsultationForm(forms.Form):
     website = forms.CharField(required=False, max_length=200)
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    # First touch, filled in by static/js/visit.js from the visitor's own tab: empty in every page served.
+    # Whatever arrives is cleaned and cut (attribution.py), never a reason to refuse the request.
+    landing_page = FirstTouchField(attribution.site_path)
+    referrer_host = FirstTouchField(attribution.host)
+    utm_source = FirstTouchField(attribution.plain_text)
+    utm_medium = FirstTouchField(attribution.plain_text)
+    utm_campaign = FirstTouchField(attribution.plain_text)
+    utm_term = FirstTouchField(attribution.plain_text)
+    utm_content = FirstTouchField(attribution.plain_text)
+    last_article = FirstTouchField(attribution.site_path)
 
     def __init__(self, *args, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,6 +107,9 @@ class ConsultationForm(forms.Form):
         self.fields["calls_texts_consent"].label = self.calls_texts_wording
         self.initial.setdefault("consent_version", version)
         self.initial.setdefault("source", source)
+        if self.is_bound and self.data.get("preferred_contact") in CALL_OR_TEXT:
+            # Said where the visitor looks: the label loses "(optional)" and the message sits by the field.
+            self.fields["phone"].required = True
 
     def full_clean(self):
         super().full_clean()
@@ -124,9 +153,9 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("preferred_contact") in (ContactMethod.PHONE, ContactMethod.TEXT):
+        if cleaned.get("preferred_contact") in CALL_OR_TEXT:
             if not cleaned.get("phone") and "phone" not in self.errors:
-                self.add_error("phone", "Enter a phone number so we can call or text you, or choose email.")
+                self.add_error("phone", PHONE_NEEDED)
             if not cleaned.get("calls_texts_consent"):
                 self.add_error(
                     "calls_texts_consent", "Tick this box so we may call or text you, or choose email instead."

@@ -60,6 +60,24 @@ class ConsultationRequest(models.Model):
         related_name="consultation_requests",
         verbose_name="source comparison",
     )
+    # First touch, from the visitor's own tab (static/js/visit.js) or, without JavaScript, the Referer header.
+    # Cleaned and cut to these lengths by the form; blank when not known (requests from before they were kept).
+    landing_path = models.CharField("landing page", max_length=200, blank=True)
+    referrer_host = models.CharField("came from (site)", max_length=253, blank=True, db_index=True)
+    utm_source = models.CharField("campaign source", max_length=100, blank=True, db_index=True)
+    utm_medium = models.CharField("campaign medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("campaign", max_length=100, blank=True, db_index=True)
+    utm_term = models.CharField("campaign term", max_length=100, blank=True)
+    utm_content = models.CharField("campaign content", max_length=100, blank=True)
+    article_path = models.CharField("article read last", max_length=200, blank=True)
+    article = models.ForeignKey(
+        "Comparison",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="read_before_requests",
+        verbose_name="article read last (comparison)",
+    )
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     status = models.CharField(max_length=10, choices=RequestStatus, default=RequestStatus.NEW, db_index=True)

@@ -17,7 +17,25 @@ logger = logging.getLogger(__name__)
 
 
 # Blank, not deleted: the row keeps its date, goal, source page and status, so the counts stay true.
-ERASED = {"name": "", "email": "", "phone": "", "message": "", "ip_address": None, "user_agent": "", "staff_notes": ""}
+# Where the visit began goes too: a campaign's utm_term or utm_content can carry a name or an address.
+ERASED = {
+    "name": "",
+    "email": "",
+    "phone": "",
+    "message": "",
+    "ip_address": None,
+    "user_agent": "",
+    "staff_notes": "",
+    "landing_path": "",
+    "referrer_host": "",
+    "utm_source": "",
+    "utm_medium": "",
+    "utm_campaign": "",
+    "utm_term": "",
+    "utm_content": "",
+    "article_path": "",
+    "article": None,
+}
 
 
 def erase_personal_data(requests: Iterable[ConsultationRequest], *, by: str) -> list[ConsultationRequest]:

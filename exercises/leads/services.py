@@ -105,9 +105,25 @@ def create_consultation_request(
     source_path: str,
     ip_address: str | None,
     user_agent: str,
+    landing_path: str = "",
+    referrer_host: str = "",
+    utm_source: str = "",
+    utm_medium: str = "",
+    utm_campaign: str = "",
+    utm_term: str = "",
+    utm_content: str = "",
+    article_path: str = "",
 ) -> ConsultationRequest:
-    """Store the lead and the emails it owes in one transaction, then hand the emails to the worker."""
+    """Store the lead and the emails it owes in one transaction, then hand the emails to the worker.
+
+    The first-touch values come cleaned (leads/attribution.py). The article read last is the one named, or,
+    when none is, the article the form was sent from.
+    """
     now = timezone.now()
+    source_comparison = comparison_for_path(source_path) if source_path else None
+    article = comparison_for_path(article_path) if article_path else None
+    if article is None and source_comparison is not None:
+        article, article_path = source_comparison, source_path
     with transaction.atomic():
         request = ConsultationRequest.objects.create(
             name=name,
@@ -124,7 +140,16 @@ def create_consultation_request(
             calls_texts_consent_text=consent.CALLS_TEXTS_CONSENT_TEXT[consent_version] if calls_texts_consent else "",
             consented_at=now,
             source_path=source_path[:200],
-            source_comparison=comparison_for_path(source_path) if source_path else None,
+            source_comparison=source_comparison,
+            landing_path=landing_path[:200],
+            referrer_host=referrer_host[:253],
+            utm_source=utm_source[:100],
+            utm_medium=utm_medium[:100],
+            utm_campaign=utm_campaign[:100],
+            utm_term=utm_term[:100],
+            utm_content=utm_content[:100],
+            article_path=article_path[:200] if article else "",
+            article=article,
             ip_address=ip_address,
             user_agent=user_agent[:400],
             created_at=now,
@@ -179,6 +204,24 @@ def note_first_contact(request: ConsultationRequest) -> None:
     """Staff moved a lead on from New (in its form or in the list): the answer time stops there."""
     if request.status != RequestStatus.NEW and request.first_contacted_at is None:
         request.first_contacted_at = timezone.now()
+
+
+def mark_contacted(*, request: ConsultationRequest) -> bool:
+    """Staff reached the visitor: a New lead becomes Contacted and its first contact is now.
+
+    False, and nothing changed, when its first contact was already kept (a second click, another coach).
+    The conditional UPDATE makes two clicks at once count once.
+    """
+    now = timezone.now()
+    changed = ConsultationRequest.objects.filter(pk=request.pk, first_contacted_at__isnull=True).update(
+        first_contacted_at=now, updated_at=now
+    )
+    if changed:
+        ConsultationRequest.objects.filter(pk=request.pk, status=RequestStatus.NEW).update(
+            status=RequestStatus.CONTACTED
+        )
+    request.refresh_from_db()
+    return bool(changed)
 
 
 def archive_requests(requests: Iterable[ConsultationRequest]) -> int:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..pagecache import public_page
-from . import services
+from . import attribution, services
 from .forms import ConsultationForm
 from .origin import refuses_cross_origin
 
@@ -77,6 +77,16 @@ def take_consultation(request) -> tuple[ConsultationForm, int] | None:
         source_path=data["source"],
         ip_address=ip_address,
         user_agent=user_agent,
+        landing_path=data["landing_page"],
+        # Without JavaScript the Referer header may still name the site that sent them.
+        referrer_host=data["referrer_host"]
+        or attribution.external_referrer(request.META.get("HTTP_REFERER", ""), own_host=request.get_host()),
+        utm_source=data["utm_source"],
+        utm_medium=data["utm_medium"],
+        utm_campaign=data["utm_campaign"],
+        utm_term=data["utm_term"],
+        utm_content=data["utm_content"],
+        article_path=data["last_article"],
     )
     return None
 

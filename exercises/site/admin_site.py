@@ -40,12 +40,50 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         super().clean_otp(user)
 
 
+# The admin home and sidebar list what staff do, not the app a model lives in. Each of the site's ModelAdmins
+# says where it belongs (task_group, task_name in the owner's words, task_rank to come first); a screen that
+# says nothing (Django's accounts, django-axes) is a setting, under the name below.
+TASK_GROUPS = {"write": "Write", "leads": "Leads", "gym": "The gym", "settings": "Settings"}
+SETTINGS_NAMES = {
+    "auth.user": "Staff accounts",
+    "auth.group": "Staff groups (permissions)",
+    "axes.accessattempt": "Login attempts: locked out",
+    "axes.accessfailurelog": "Login attempts: wrong passwords",
+    "axes.accesslog": "Login attempts: log",
+}
+
+
 class StaffAdminSite(admin.AdminSite):
     site_header = "Community Strength Austin"
     site_title = "Community Strength Austin admin"
-    index_title = "Content and consultation requests"
+    index_title = "Your desk"
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
+
+    def get_app_list(self, request, app_label=None):
+        """The home page and the sidebar: Write, Leads, The gym, Settings. One app's own page is Django's."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        groups = {key: [] for key in TASK_GROUPS}
+        for app in super().get_app_list(request):
+            for entry in app["models"]:
+                model_admin = self._registry[entry["model"]]
+                group = getattr(model_admin, "task_group", "settings")
+                key = f"{entry['model']._meta.app_label}.{entry['model']._meta.model_name}"
+                entry["name"] = getattr(model_admin, "task_name", None) or SETTINGS_NAMES.get(key, entry["name"])
+                entry["rank"] = getattr(model_admin, "task_rank", 10)
+                groups[group].append(entry)
+        return [
+            {
+                "name": TASK_GROUPS[key],
+                "app_label": f"task-{key}",
+                "app_url": "",
+                "has_module_perms": True,
+                "models": sorted(entries, key=lambda entry: (entry["rank"], entry["name"])),
+            }
+            for key, entries in groups.items()
+            if entries
+        ]
 
     def has_permission(self, request):
         return super().has_permission(request) and (request.user.is_verified() or not needs_code(request.user))

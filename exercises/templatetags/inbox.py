@@ -1,14 +1,15 @@
-"""The inbox's word on the admin home: emails that could not be sent, until a staff alert has told of them,
-and how quickly leads were answered this month."""
+"""The inbox's word on the admin home: who to call back now, how the week went, and emails that could not be
+sent, until a staff alert has told of them."""
 
 from datetime import timedelta
-from statistics import median
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from ..leads.models import ConsultationRequest, Notification, NotificationStatus, RequestStatus
+from ..leads import selectors
+from ..leads.models import Notification, NotificationStatus
 
 register = template.Library()
 
@@ -20,28 +21,22 @@ def undelivered_emails():
 
 
 @register.simple_tag
-def waiting_leads() -> dict:
-    """New leads today and this week, and the one that has waited longest for an answer."""
-    now = timezone.localtime()
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    week = today - timedelta(days=today.weekday())
-    leads = ConsultationRequest.objects.filter(archived=False)
-    unanswered = leads.filter(status=RequestStatus.NEW).order_by("created_at")
-    return {
-        "today": leads.filter(created_at__gte=today).count(),
-        "week": leads.filter(created_at__gte=week).count(),
-        "unanswered": unanswered.count(),
-        "oldest": unanswered.first(),
-    }
+def callback_desk() -> selectors.CallbackDesk:
+    return selectors.callback_desk()
 
 
-@register.simple_tag
-def median_answer_time() -> str:
-    """From a lead's arrival to its first contact, over the leads that arrived this month; "" when none."""
-    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    answered = ConsultationRequest.objects.filter(created_at__gte=month_start, first_contacted_at__isnull=False)
-    waits = [lead.first_contacted_at - lead.created_at for lead in answered.only("created_at", "first_contacted_at")]
-    if not waits:
-        return ""
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A wait in words, to two units ("3 hours, 5 minutes"); "—" for none."""
+    if value is None:
+        return "—"
     now = timezone.now()
-    return timesince(now - median(waits), now, depth=2)
+    return timesince(now - value, now, depth=2)
+
+
+@register.filter
+def dial_link(phone: str) -> str:
+    """A phone number as a tap-to-call link (digits and a leading plus only in the address)."""
+    if not phone:
+        return ""
+    return format_html('<a href="tel:{}">{}</a>', "".join(c for c in phone if c.isdigit() or c == "+"), phone)
