@@ -150,7 +150,9 @@ def test_the_home_page_links_the_exercise_guides_and_the_coaches(client, content
 
     assert '<a href="/exercises/leg-press/">Leg Press</a>' in page
     assert '<a href="/exercises/hip-thrust/">Hip Thrust</a>' in page
-    assert f'href="{reverse("exercises:coach_list")}"' in page
+    assert f'href="{reverse("exercises:coach_list")}"' not in page  # no coach published: no link to an empty page
+    make_coach("Dana Reyes", ("NSCA-CSCS", "NSCA"), role="Head coach")
+    assert f'href="{reverse("exercises:coach_list")}"' in get(client, "/")
 
 
 # --- The words that used to live in templates, now in the gym's profile --------------------------------

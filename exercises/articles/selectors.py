@@ -220,11 +220,16 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
 class HomePage:
     comparisons: list[Comparison]
     exercises: list[Exercise]
+    has_coaches: bool  # "Meet our coaches" only links to a page with someone on it
 
 
 def home_page() -> HomePage:
     comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
-    return HomePage(comparisons=list(comparisons), exercises=list(Exercise.objects.published()))
+    return HomePage(
+        comparisons=list(comparisons),
+        exercises=list(Exercise.objects.published()),
+        has_coaches=Coach.objects.published().exists(),
+    )
 
 
 @dataclass

@@ -129,6 +129,12 @@ class GymProfile(MarkdownModel):
     def opening_hours(self) -> list["OpeningHours"]:
         return list(self.hours.all()) if self.pk else []
 
+    @property
+    def has_visit_details(self) -> bool:
+        """Whether /visit/ says more than the town: a street address, directions, a map link or opening hours.
+        Until it does, no page links to it."""
+        return bool(self.street_address or self.directions_html or self.map_url or self.opening_hours)
+
 
 class OpeningHours(models.Model):
     profile = models.ForeignKey(GymProfile, on_delete=models.CASCADE, related_name="hours")
