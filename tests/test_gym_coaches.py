@@ -48,10 +48,10 @@ def make_coach(name: str, *credentials: tuple[str, str], published: bool = True,
     return coach
 
 
-def test_until_staff_name_an_author_the_article_is_by_the_coaching_team_and_the_gym(client, content):
+def test_until_staff_name_an_author_the_article_is_by_the_default_byline_and_the_gym(client, content):
     page = get(client, ARTICLE)
 
-    assert "By the coaching team at Community Strength Austin" in text(page)
+    assert "By a certified personal trainer at Community Strength Austin" in text(page)  # as the text says
     article = next(node for node in graph(page) if node["@type"] == "Article")
     assert article["author"]["@type"] == "Organization"
     assert not Coach.objects.exists()  # the shipped content invents nobody
@@ -70,7 +70,7 @@ def test_the_byline_names_the_author_with_credentials_and_the_reviewer_with_the_
 
     page = get(client, ARTICLE)
 
-    assert "By Dana Reyes, NSCA-CSCS, NASM-CPT · Reviewed by Sam Ortiz on November 30, 2026" in text(page)
+    assert "By Dana Reyes, NSCA-CSCS, NASM-CPT · Reviewed by Sam Ortiz, CSCS on November 30, 2026" in text(page)
     assert f'<a href="{author.get_absolute_url()}">Dana Reyes</a>' in page
     assert comparison.next_review_due == datetime.date(2027, 11, 30)  # a year later unless staff say otherwise
     person = next(node for node in graph(page) if node["@type"] == "Article")["author"]
@@ -97,7 +97,7 @@ def test_an_unpublished_coach_is_never_named_to_readers(client, content):
     page = get(client, "/exercises/leg-press/")
 
     assert "Not Yet Public" not in page
-    assert "By the coaching team at Community Strength Austin" in text(page)
+    assert "By a certified personal trainer at Community Strength Austin" in text(page)
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert "Not Yet Public" not in get(client, "/coaches/")
 

@@ -60,7 +60,7 @@ def find_for_visitor(queryset: QuerySet, *, slug: str, kind: str, staff: bool):
 
 
 # With select_related("author", "reviewer"): a query only when the article names an author.
-BYLINE_CREDENTIALS = ("author__credentials",)
+BYLINE_CREDENTIALS = ("author__credentials", "reviewer__credentials")
 
 
 @dataclass
@@ -154,7 +154,7 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
         lead_html=lead_html,
         sections=shown,
         meta=meta,
-        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, author=byline.author),
+        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, byline=byline),
         reading_minutes=minutes_to_read(words),
         preview=preview,
         body_maps=body_maps(article.exercises),
@@ -209,7 +209,7 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
         comparisons=comparisons,
         chart=muscle_chart([exercise]),
         meta=meta,
-        structured_data=exercise_structured_data(exercise, meta, gym, author=byline.author),
+        structured_data=exercise_structured_data(exercise, meta, gym, byline=byline),
         reading_minutes=minutes_to_read(count_words(texts)),
         preview=not exercise.is_live,
         body_maps=body_maps([exercise]),

@@ -72,6 +72,13 @@ class GymProfile(MarkdownModel):
         blank=True,
         help_text="The heading over the consultation button at the end of each exercise page.",
     )
+    default_byline = models.CharField(
+        "default byline",
+        max_length=200,
+        blank=True,
+        help_text="Who wrote an article or exercise page that names no coach as its author, read after “By”, e.g. "
+        "“a certified personal trainer at Community Strength Austin”. Empty: “By the coaching team at” the gym.",
+    )
     ratings_note = models.CharField(
         "how the muscle ratings were set",
         max_length=200,

@@ -68,7 +68,7 @@ class Publishable(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="authored_%(class)ss",
-        help_text="Empty: the byline reads “By the coaching team at” the gym.",
+        help_text="Empty: the byline reads the gym profile's default byline (Words on the site).",
     )
     reviewer = models.ForeignKey(
         "Coach",
