@@ -224,7 +224,12 @@ class HomePage:
 
 
 def home_page() -> HomePage:
-    comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
+    comparisons = (
+        Comparison.objects.published()
+        .select_related("exercise_a", "exercise_b", "lead_photo")
+        .prefetch_related("lead_photo__renditions")  # the card's picture: one query however many cards
+        .order_by("-published_at")
+    )
     return HomePage(
         comparisons=list(comparisons),
         exercises=list(Exercise.objects.published()),
