@@ -69,7 +69,7 @@ format: dev-deps
 test: dev-deps chromium java lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m 'not proxy'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
@@ -89,8 +89,9 @@ wrk:
 	  fi; \
 	fi
 
-# Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback.
-bench: setup dev-deps wrk
+# Serves the site as `make run` does (throwaway copy of the data) and measures it with wrk on loopback,
+# also through the shipped nginx config.
+bench: setup dev-deps wrk nginx
 	$(PY) scripts/bench.py
 
 # 32 clients post for 30 s, then one gunicorn worker is killed mid-load; loopback only, bounded.
@@ -111,7 +112,34 @@ test-postgres: dev-deps chromium java
 	  if [ "$${CI:-}" = true ]; then echo "test-postgres FAILED: $$reason. CI must provide both." >&2; exit 1; fi; \
 	  echo "test-postgres SKIPPED: $$reason."; exit 0; \
 	fi; \
-	echo "DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest"; \
-	DATABASE_URL='$(TEST_DATABASE_URL)' REDIS_URL='$(TEST_REDIS_URL)' $(VENV)/bin/pytest
+	echo "DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m 'not proxy'"; \
+	DATABASE_URL='$(TEST_DATABASE_URL)' REDIS_URL='$(TEST_REDIS_URL)' $(VENV)/bin/pytest -m 'not proxy'
 
 .PHONY: test-postgres
+
+# Debian's nginx for make test-proxy and make bench (installed when running as root). The tests run their own
+# nginx on loopback with a temp prefix; they never read /etc/nginx nor use the package's own service.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "make test-proxy needs Debian's nginx: sudo apt-get install nginx"; \
+	  fi; \
+	fi
+
+# config/nginx.conf in front of gunicorn on loopback (tests/test_proxy.py), on PostgreSQL and Redis as a fleet
+# runs when both answer, else on SQLite; under CI=true both must answer, and nginx must be there.
+test-proxy: dev-deps nginx
+	@reason="$$($(PY) -c 'import sys; from tests.conftest import unreachable_services as u; print(u(*sys.argv[1:]))' \
+	    '$(TEST_DATABASE_URL)' '$(TEST_REDIS_URL)')" || exit 1; \
+	if [ -n "$$reason" ]; then \
+	  if [ "$${CI:-}" = true ]; then echo "test-proxy FAILED: $$reason. CI must provide both." >&2; exit 1; fi; \
+	  echo "test-proxy on SQLite: $$reason."; \
+	  $(VENV)/bin/pytest -m proxy tests/test_proxy.py; \
+	else \
+	  echo "DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m proxy tests/test_proxy.py"; \
+	  DATABASE_URL='$(TEST_DATABASE_URL)' REDIS_URL='$(TEST_REDIS_URL)' $(VENV)/bin/pytest -m proxy tests/test_proxy.py; \
+	fi
+
+.PHONY: nginx test-proxy

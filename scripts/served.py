@@ -202,6 +202,17 @@ class Site:
             return log.read().decode(errors="replace").count(pattern)
 
 
+@contextlib.contextmanager
+def behind_nginx(site: Site):
+    """The shipped config/nginx.conf in front of the site on another free port: its page cache, and
+    STATIC_ROOT and MEDIA_ROOT served from disk (a throwaway nginx; see config/nginx.py)."""
+    from config import nginx
+
+    static_root, media_root = setting("STATIC_ROOT"), setting("MEDIA_ROOT")
+    with nginx.running([f"127.0.0.1:{site.port}"], static_root=static_root, media_root=media_root) as proxy:
+        yield proxy
+
+
 def setup_django() -> None:
     import django
 

@@ -126,16 +126,23 @@ def server_database_url(request, tmp_path):
 
 @contextlib.contextmanager
 def gunicorn(database_url: str, *, workers: int = 3, **env):
-    """Serve the project with real gunicorn workers on a free loopback port."""
+    """Serve the project with real gunicorn workers on a free loopback port.
+
+    Its page cache is a temp folder removed at the end, unless env names one (DJANGO_PAGE_CACHE_DIR).
+    """
     port = free_port()
-    pages = tempfile.mkdtemp(prefix="pages-server-", dir=os.environ["CSA_TEST_ROOT"])
+    own_pages = (
+        None
+        if "DJANGO_PAGE_CACHE_DIR" in env
+        else tempfile.mkdtemp(prefix="pages-server-", dir=os.environ["CSA_TEST_ROOT"])
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url,
-            "DJANGO_PAGE_CACHE_DIR": pages,
+            **({"DJANGO_PAGE_CACHE_DIR": own_pages} if own_pages else {}),
             "DJANGO_CACHE_KEY_PREFIX": f"server-{port}",
             **{key: str(value) for key, value in env.items()},
         },
@@ -158,7 +165,8 @@ def gunicorn(database_url: str, *, workers: int = 3, **env):
     finally:
         process.terminate()
         process.wait(timeout=20)
-        shutil.rmtree(pages, ignore_errors=True)
+        if own_pages:
+            shutil.rmtree(own_pages, ignore_errors=True)
 
 
 # --- Content built in a test ------------------------------------------------------
