@@ -5,6 +5,7 @@ contents, its reading time and its JSON-LD all come from the list this module
 builds; the publish check asks it which sections would show nothing.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -122,6 +123,19 @@ class Article:
     @property
     def exercises(self) -> list[Exercise]:
         return [self.visible[side] for side in Side.values if side in self.visible]
+
+
+# The lede: the introduction's first paragraph, shown before the at-a-glance box when it is this short (a phone's
+# first screen then holds the title, the byline, the lede and the top of the box); a longer one follows the box.
+LEDE_WORDS = 60
+FIRST_PARAGRAPH = re.compile(r"\A\s*(<p>.*?</p>)(.*)\Z", re.S)
+
+
+def split_lede(html: str) -> tuple[str, str]:
+    """(the lede, the rest of the introduction): its first paragraph when it has at most LEDE_WORDS words."""
+    if (found := FIRST_PARAGRAPH.match(html)) and count_words([found.group(1)]) <= LEDE_WORDS:
+        return found.group(1), found.group(2).strip()
+    return "", html
 
 
 def count_words(texts) -> int:

@@ -27,8 +27,8 @@ from ..site.seo import (
 from ..templatetags.articles import Citations
 from ..writing.markdown import cited_keys
 from ..writing.models import Reference
-from .models import Comparison, RelatedComparison, SlugRedirect
-from .sections import Article, ShownSection, count_words, related_links, shown_sections
+from .models import Comparison, RelatedComparison, SectionKind, SlugRedirect
+from .sections import Article, ShownSection, count_words, related_links, shown_sections, split_lede
 
 
 def related_links_prefetch() -> Prefetch:
@@ -86,7 +86,9 @@ def minutes_to_read(words: int) -> int:
 class ComparisonPage:
     comparison: Comparison
     byline: Byline
-    lead_html: str
+    lede_html: str  # the introduction's short first paragraph, before the answer
+    answer: ShownSection | None  # the at-a-glance box, on the first screen
+    lead_html: str  # the rest of the introduction, after the answer
     sections: list[ShownSection]
     meta: PageMeta
     structured_data: str
@@ -97,8 +99,8 @@ class ComparisonPage:
 
     @property
     def toc(self) -> list[ShownSection]:
-        """Every section the page shows under a heading of its own, in order."""
-        return [section for section in self.sections if section.heading]
+        """Every section the page shows under a heading of its own, in order (the answer first)."""
+        return [section for section in [self.answer, *self.sections] if section is not None and section.heading]
 
 
 def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPage:
@@ -148,11 +150,16 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
     lead_html = lead.body_html if lead else ""
     words = sum(section.words for section in shown) + count_words([lead_html])
     byline = Byline.of(comparison)
+    # The answer first: a short lede, the at-a-glance box, then the rest of the introduction and the sections.
+    lede_html, lead_html = split_lede(lead_html)
+    answer = next((section for section in shown if section.kind == SectionKind.AT_A_GLANCE), None)
     return ComparisonPage(
         comparison=comparison,
         byline=byline,
+        lede_html=lede_html,
+        answer=answer,
         lead_html=lead_html,
-        sections=shown,
+        sections=[section for section in shown if section is not answer],
         meta=meta,
         structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, byline=byline),
         reading_minutes=minutes_to_read(words),
