@@ -151,7 +151,7 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
     words = sum(section.words for section in shown) + count_words([lead_html])
     byline = Byline.of(comparison)
     # The answer first: a short lede, the at-a-glance box, then the rest of the introduction and the sections.
-    lede_html, lead_html = split_lede(lead_html)
+    lede_html, lead_html = split_lede(lead_html, title=comparison.title)
     answer = next((section for section in shown if section.kind == SectionKind.AT_A_GLANCE), None)
     return ComparisonPage(
         comparison=comparison,
