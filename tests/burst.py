@@ -56,7 +56,7 @@ def visitor(base, start_at, posts, outcomes, number=0):
         )
         try:
             response = opener.open(request, timeout=30)
-            outcomes.put(("ok", response.geturl()))
+            outcomes.put(("ok", response.geturl().partition("?")[0]))
         except urllib.error.HTTPError as error:
             outcomes.put(("error", error.code))
         except OSError as error:
@@ -85,7 +85,7 @@ def visitor_across(bases, start_at, posts, outcomes, number=0):
         )
         try:
             landed = opener.open(request, timeout=30).geturl()
-            outcomes.put(("ok", base, email) if landed.endswith("/consultation/thanks/") else ("failed", base, landed))
+            outcomes.put(("ok", base, email) if "/consultation/thanks/?sent=" in landed else ("failed", base, landed))
         except urllib.error.HTTPError as error:
             outcomes.put(("error", base, error.code))
         except OSError as error:

@@ -29,7 +29,6 @@ PUBLIC_PAGES = {
     "visit": "/visit/",
     "privacy": "/privacy/",
     "consultation": "/consultation/",
-    "consultation-thanks": "/consultation/thanks/",
     "not-found": "/no-such-page/",
 }
 CHROMIUM = "/usr/bin/chromium"

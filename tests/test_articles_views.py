@@ -213,7 +213,7 @@ def test_citations_are_numbered_footnotes_linking_to_the_reference_list(client, 
         r'<sup class="cite" id="cite-[a-z0-9-]+"><a href="#(ref-[a-z0-9-]+)"[^>]*>\[(\d)\]</a></sup>', page
     )
 
-    assert [number for _, number in citations] == ["1", "2", "3"]
+    assert [number for _, number in citations] == ["1", "2", "3", "4"]  # the Contreras line is cited too
     assert {target for target, _ in citations} == {
         f"ref-{key}" for key in Reference.objects.values_list("key", flat=True)
     }
@@ -405,11 +405,12 @@ def test_an_exercise_without_muscles_yet_shows_no_empty_chart(client, db):
 # --- Sources a reader can check ----------------------------------------------------
 
 
-def test_the_shipped_references_say_honestly_that_the_full_citation_is_to_come(client, content):
+def test_the_shipped_references_show_what_the_article_gives_and_never_to_come(client, content):
     references = re.search(r'<section class="references".*?</section>', get_article(client), flags=re.S).group(0)
 
-    assert references.count("Full citation to come.") == Reference.objects.count() == 3
-    assert "Hip thrusts activated the glutes 20–30% more than squats or leg presses." in references
+    assert "to come" not in references
+    assert Reference.objects.count() == 4  # three studies and the Contreras research
+    assert "<cite>Journal of Sports Science</cite>, 2020. Hip thrusts activated the glutes 20–30% more" in references
     assert "doi.org" not in references and "pubmed" not in references  # nothing invented
 
 
@@ -453,7 +454,7 @@ def test_the_admin_warns_when_a_published_article_cites_a_study_readers_cannot_c
     comparison = Comparison.objects.get()
     url = f"/admin/exercises/comparison/{comparison.pk}/change/"
 
-    assert "Readers cannot check 3 of the studies this article cites" in admin_client.get(url).content.decode()
+    assert "Readers cannot check 4 of the studies this article cites" in admin_client.get(url).content.decode()
 
     Reference.objects.update(doi="10.1000/example")
     assert "Readers cannot check" not in admin_client.get(url).content.decode()

@@ -78,6 +78,8 @@ def test_table_of_contents_links_move_to_their_section(site, screen):
     links = screen.locator("nav.toc a")
     targets = links.evaluate_all("links => links.map(link => link.getAttribute('href'))")
     assert len(targets) >= 8
+    if not links.first.is_visible():  # folded on a phone (#25): a tap opens it, and it stays open
+        screen.locator("nav.toc summary").click()
 
     for target in reversed(targets):  # from the bottom up, so every click really has to scroll
         screen.locator(f'nav.toc a[href="{target}"]').click()

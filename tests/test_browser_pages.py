@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
+from exercises.leads.views import to_thanks
 from tests.conftest import PUBLIC_PAGES, make_test_coach
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -29,7 +30,16 @@ def open_coach_page(page, base: str):
     page.goto(base + coach.get_absolute_url())
 
 
-PAGES = {**PUBLIC_PAGES, "consultation-errors": open_consultation_with_errors, "coach": open_coach_page}
+def open_thanks(page, base: str):
+    page.goto(base + to_thanks()["Location"])  # as a sent form reaches it
+
+
+PAGES = {
+    **PUBLIC_PAGES,
+    "consultation-errors": open_consultation_with_errors,
+    "consultation-thanks": open_thanks,
+    "coach": open_coach_page,
+}
 
 
 @pytest.fixture

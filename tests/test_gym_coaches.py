@@ -9,12 +9,18 @@ from django.urls import reverse
 
 from exercises.articles.models import Comparison
 from exercises.gym.models import Coach, GymProfile
+from exercises.leads.views import to_thanks
 from exercises.library.models import Exercise
 from exercises.pagecache import mark_stale
 
 pytestmark = pytest.mark.django_db
 
 ARTICLE = "/compare/leg-press-vs-hip-thrust/"
+
+
+def THANKS() -> str:  # noqa: N802 (reads as the page's address)
+    """The thank-you page as a sent form reaches it."""
+    return to_thanks()["Location"]
 
 
 def get(client, path: str) -> str:
@@ -42,10 +48,10 @@ def make_coach(name: str, *credentials: tuple[str, str], published: bool = True,
     return coach
 
 
-def test_until_staff_name_an_author_the_article_is_by_the_coaching_team_and_the_gym(client, content):
+def test_until_staff_name_an_author_the_article_is_by_the_default_byline_and_the_gym(client, content):
     page = get(client, ARTICLE)
 
-    assert "By the coaching team at Community Strength Austin" in text(page)
+    assert "By a certified personal trainer at Community Strength Austin" in text(page)  # as the text says
     article = next(node for node in graph(page) if node["@type"] == "Article")
     assert article["author"]["@type"] == "Organization"
     assert not Coach.objects.exists()  # the shipped content invents nobody
@@ -64,7 +70,7 @@ def test_the_byline_names_the_author_with_credentials_and_the_reviewer_with_the_
 
     page = get(client, ARTICLE)
 
-    assert "By Dana Reyes, NSCA-CSCS, NASM-CPT · Reviewed by Sam Ortiz on November 30, 2026" in text(page)
+    assert "By Dana Reyes, NSCA-CSCS, NASM-CPT · Reviewed by Sam Ortiz, CSCS on November 30, 2026" in text(page)
     assert f'<a href="{author.get_absolute_url()}">Dana Reyes</a>' in page
     assert comparison.next_review_due == datetime.date(2027, 11, 30)  # a year later unless staff say otherwise
     person = next(node for node in graph(page) if node["@type"] == "Article")["author"]
@@ -91,7 +97,7 @@ def test_an_unpublished_coach_is_never_named_to_readers(client, content):
     page = get(client, "/exercises/leg-press/")
 
     assert "Not Yet Public" not in page
-    assert "By the coaching team at Community Strength Austin" in text(page)
+    assert "By a certified personal trainer at Community Strength Austin" in text(page)
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert "Not Yet Public" not in get(client, "/coaches/")
 
@@ -144,7 +150,9 @@ def test_the_home_page_links_the_exercise_guides_and_the_coaches(client, content
 
     assert '<a href="/exercises/leg-press/">Leg Press</a>' in page
     assert '<a href="/exercises/hip-thrust/">Hip Thrust</a>' in page
-    assert f'href="{reverse("exercises:coach_list")}"' in page
+    assert f'href="{reverse("exercises:coach_list")}"' not in page  # no coach published: no link to an empty page
+    make_coach("Dana Reyes", ("NSCA-CSCS", "NSCA"), role="Head coach")
+    assert f'href="{reverse("exercises:coach_list")}"' in get(client, "/")
 
 
 # --- The words that used to live in templates, now in the gym's profile --------------------------------
@@ -153,7 +161,7 @@ def test_the_home_page_links_the_exercise_guides_and_the_coaches(client, content
 def test_the_site_words_come_from_the_profile_and_staff_can_change_them(client, content):
     assert "Coached strength training for every body." in get(client, "/")
     assert "A coach will get back to you within one business day" in get(client, "/consultation/")
-    assert "Check your inbox." in get(client, "/consultation/thanks/")
+    assert "Check your inbox." in get(client, THANKS())
     assert "Want a coach to check your form?" in get(client, "/exercises/leg-press/")
 
     profile = GymProfile.objects.get()
@@ -167,7 +175,7 @@ def test_the_site_words_come_from_the_profile_and_staff_can_change_them(client, 
     consultation = get(client, "/consultation/")
     assert "Tell us what you are after." in consultation
     assert "<strong>We call you</strong> the same day." in consultation  # beside the form
-    assert "<strong>We call you</strong> the same day." in get(client, "/consultation/thanks/")
+    assert "<strong>We call you</strong> the same day." in get(client, THANKS())
     assert "<strong>We call you</strong> the same day." in get(client, ARTICLE)  # beside the article's form too
     assert "Train this with us" in get(client, "/exercises/leg-press/")
     assert "Want a coach to check your form?" not in get(client, "/exercises/leg-press/")
@@ -192,6 +200,6 @@ def test_blank_profile_words_show_nothing_not_an_empty_label(client, content):
     )
     assert 'class="lead"></p>' not in get(client, "/")
     assert "What happens next" not in get(client, "/consultation/")
-    assert "Here is what happens next." not in get(client, "/consultation/thanks/")
+    assert "Here is what happens next." not in get(client, THANKS())
     exercise = get(client, "/exercises/leg-press/")
     assert "Book your free consultation" in exercise and '<h2 id="cta">' not in exercise

@@ -22,6 +22,7 @@ from django.test import Client
 
 from exercises.articles.models import Comparison
 from exercises.gym.models import Coach
+from exercises.leads.views import to_thanks
 from exercises.library.models import Exercise
 from exercises.photos.models import ExercisePhoto
 from exercises.writing.markdown import render_markdown
@@ -108,6 +109,7 @@ def public_pages(content, settings) -> dict[str, str]:
         assert response["Content-Type"].startswith("text/html"), path
         pages[name] = response.content.decode()
     pages["consultation-errors"] = consultation_with_errors(client)
+    pages["consultation-thanks"] = client.get(to_thanks()["Location"]).content.decode()  # as a sent form reaches it
     for path in sitemap_paths(client):
         if path not in PAGES.values():
             response = client.get(path)

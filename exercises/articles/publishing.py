@@ -10,7 +10,8 @@ from .models import Comparison
 
 
 def public_paths() -> list[str]:
-    """Every public page, the most visited first."""
+    """Every public page, the most visited first. Not the thank-you page: it answers only a sent form's signed
+    address, which is never kept (leads.views.consultation_thanks)."""
     paths = [reverse("exercises:home")]
     paths += [item.get_absolute_url() for item in Comparison.objects.published().order_by("-published_at")]
     paths += [item.get_absolute_url() for item in Exercise.objects.published()]
@@ -20,7 +21,6 @@ def public_paths() -> list[str]:
         "visit",
         "privacy",
         "consultation",
-        "consultation_thanks",
         "sitemap",
         "robots_txt",
         "web_manifest",

@@ -5,6 +5,7 @@ contents, its reading time and its JSON-LD all come from the list this module
 builds; the publish check asks it which sections would show nothing.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -127,6 +128,28 @@ class Article:
     @property
     def exercises(self) -> list[Exercise]:
         return [self.visible[side] for side in Side.values if side in self.visible]
+
+
+# The lede: the introduction's first paragraph, shown before the at-a-glance box when it is short enough for a
+# 390 × 844 phone's first screen to hold the title, the byline, the lede and the top of the box; otherwise it follows
+# the box. At most LEDE_WORDS words under a title of up to two lines on that phone (TITLE_FREE characters); each
+# 8 characters beyond take 5 words off (a title line of ~17 characters is as tall as about eight words of lede, and a
+# byline naming an author and a reviewer takes a line more).
+LEDE_WORDS = 60
+TITLE_FREE = 34
+FIRST_PARAGRAPH = re.compile(r"\A\s*(<p>.*?</p>)(.*)\Z", re.S)
+
+
+def lede_words(title: str) -> int:
+    """The most words a lede under this title may have."""
+    return max(0, LEDE_WORDS - max(0, len(title) - TITLE_FREE) * 5 // 8)
+
+
+def split_lede(html: str, *, title: str = "") -> tuple[str, str]:
+    """(the lede, the rest of the introduction): its first paragraph when it is short enough under this title."""
+    if (found := FIRST_PARAGRAPH.match(html)) and count_words([found.group(1)]) <= lede_words(title):
+        return found.group(1), found.group(2).strip()
+    return "", html
 
 
 def count_words(texts) -> int:

@@ -27,9 +27,9 @@ from ..site.seo import (
 from ..templatetags.articles import Citations
 from ..writing.markdown import cited_keys
 from ..writing.models import Reference
-from .models import Comparison, RelatedComparison, SlugRedirect
+from .models import Comparison, RelatedComparison, SectionKind, SlugRedirect
 from .rows import comparison_rows
-from .sections import Article, ShownSection, count_words, related_links, shown_sections
+from .sections import Article, ShownSection, count_words, related_links, shown_sections, split_lede
 
 
 def related_links_prefetch() -> Prefetch:
@@ -61,7 +61,7 @@ def find_for_visitor(queryset: QuerySet, *, slug: str, kind: str, staff: bool):
 
 
 # With select_related("author", "reviewer"): a query only when the article names an author.
-BYLINE_CREDENTIALS = ("author__credentials",)
+BYLINE_CREDENTIALS = ("author__credentials", "reviewer__credentials")
 
 
 @dataclass
@@ -87,7 +87,9 @@ def minutes_to_read(words: int) -> int:
 class ComparisonPage:
     comparison: Comparison
     byline: Byline
-    lead_html: str
+    lede_html: str  # the introduction's short first paragraph, before the answer
+    answer: ShownSection | None  # the at-a-glance box, on the first screen
+    lead_html: str  # the rest of the introduction, after the answer
     sections: list[ShownSection]
     meta: PageMeta
     structured_data: str
@@ -98,8 +100,8 @@ class ComparisonPage:
 
     @property
     def toc(self) -> list[ShownSection]:
-        """Every section the page shows under a heading of its own, in order."""
-        return [section for section in self.sections if section.heading]
+        """Every section the page shows under a heading of its own, in order (the answer first)."""
+        return [section for section in [self.answer, *self.sections] if section is not None and section.heading]
 
 
 def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPage:
@@ -151,13 +153,18 @@ def comparison_page(*, slug: str, staff: bool, gym: GymProfile) -> ComparisonPag
     lead_html = lead.body_html if lead else ""
     words = sum(section.words for section in shown) + count_words([lead_html])
     byline = Byline.of(comparison)
+    # The answer first: a short lede, the at-a-glance box, then the rest of the introduction and the sections.
+    lede_html, lead_html = split_lede(lead_html, title=comparison.title)
+    answer = next((section for section in shown if section.kind == SectionKind.AT_A_GLANCE), None)
     return ComparisonPage(
         comparison=comparison,
         byline=byline,
+        lede_html=lede_html,
+        answer=answer,
         lead_html=lead_html,
-        sections=shown,
+        sections=[section for section in shown if section is not answer],
         meta=meta,
-        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, author=byline.author),
+        structured_data=comparison_structured_data(comparison, meta, gym, faqs=faqs, byline=byline),
         reading_minutes=minutes_to_read(words),
         preview=preview,
         body_maps=body_maps(article.exercises, rows.regions_of()),
@@ -213,7 +220,7 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
         comparisons=comparisons,
         chart=muscle_chart([exercise], chart_id="exercise-chart"),
         meta=meta,
-        structured_data=exercise_structured_data(exercise, meta, gym, author=byline.author),
+        structured_data=exercise_structured_data(exercise, meta, gym, byline=byline),
         reading_minutes=minutes_to_read(count_words(texts)),
         preview=not exercise.is_live,
         body_maps=body_maps([exercise]),
@@ -224,11 +231,21 @@ def exercise_page(*, slug: str, staff: bool, gym: GymProfile) -> ExercisePage:
 class HomePage:
     comparisons: list[Comparison]
     exercises: list[Exercise]
+    has_coaches: bool  # "Meet our coaches" only links to a page with someone on it
 
 
 def home_page() -> HomePage:
-    comparisons = Comparison.objects.published().select_related("exercise_a", "exercise_b").order_by("-published_at")
-    return HomePage(comparisons=list(comparisons), exercises=list(Exercise.objects.published()))
+    comparisons = (
+        Comparison.objects.published()
+        .select_related("exercise_a", "exercise_b", "lead_photo")
+        .prefetch_related("lead_photo__renditions")  # the card's picture: one query however many cards
+        .order_by("-published_at")
+    )
+    return HomePage(
+        comparisons=list(comparisons),
+        exercises=list(Exercise.objects.published()),
+        has_coaches=Coach.objects.published().exists(),
+    )
 
 
 @dataclass

@@ -7,13 +7,13 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..gym.selectors import gym_for
 from ..leads.forms import ConsultationForm
-from ..leads.views import refuses_cross_origin, take_consultation
+from ..leads.views import refuses_cross_origin, take_consultation, to_thanks
 from ..pagecache import CACHE_ALIAS, public_page
 from ..photos.processing import cropped
 from ..site.seo import SHARE_SIZE, PageMeta, share_image
@@ -83,7 +83,7 @@ def comparison_detail(request, slug):
     if request.method == "POST":
         # The form at the end of the article: an error brings the reader back here, at the form.
         if (shown := take_consultation(request)) is None:
-            return redirect("exercises:consultation_thanks")
+            return to_thanks()
         form, status = shown
     page = selectors.comparison_page(slug=slug, staff=request.user.is_staff, gym=gym_for(request))
     preview = page.comparison if page.preview else None

@@ -65,6 +65,7 @@ class GymProfileAdmin(HistoryAdmin):
                     "what_happens_next",
                     "consultation_coach",
                     "exercise_cta_heading",
+                    "default_byline",
                     "ratings_note",
                 )
             },

@@ -72,6 +72,13 @@ class GymProfile(MarkdownModel):
         blank=True,
         help_text="The heading over the consultation button at the end of each exercise page.",
     )
+    default_byline = models.CharField(
+        "default byline",
+        max_length=200,
+        blank=True,
+        help_text="Who wrote an article or exercise page that names no coach as its author, read after “By”, e.g. "
+        "“a certified personal trainer at Community Strength Austin”. Empty: “By the coaching team at” the gym.",
+    )
     ratings_note = models.CharField(
         "how the muscle ratings were set",
         max_length=200,
@@ -128,6 +135,12 @@ class GymProfile(MarkdownModel):
     @property
     def opening_hours(self) -> list["OpeningHours"]:
         return list(self.hours.all()) if self.pk else []
+
+    @property
+    def has_visit_details(self) -> bool:
+        """Whether /visit/ says more than the town: a street address, directions, a map link or opening hours.
+        Until it does, no page links to it."""
+        return bool(self.street_address or self.directions_html or self.map_url or self.opening_hours)
 
 
 class OpeningHours(models.Model):

@@ -3,7 +3,12 @@
 import ipaddress
 
 from django.conf import settings
+from django.core import signing
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..pagecache import public_page
@@ -41,7 +46,7 @@ def consultation(request):
         form = ConsultationForm(source=request.path)
         return render(request, "exercises/consultation_form.html", {"form": form})
     if (shown := take_consultation(request)) is None:
-        return redirect("exercises:consultation_thanks")
+        return to_thanks()
     form, status = shown
     return render(request, "exercises/consultation_form.html", {"form": form}, status=status)
 
@@ -91,7 +96,32 @@ def take_consultation(request) -> tuple[ConsultationForm, int] | None:
     return None
 
 
+# The thank-you page is reached only from a sent form: the redirect carries a signed time (the same for everyone who
+# sends within the same second, so nothing in it names a visitor), good for THANKS_MAX_AGE seconds. No cookie is set.
+THANKS_SALT = "exercises.leads.thanks"
+THANKS_MAX_AGE = 15 * 60
+THANKS_PARAMETER = "sent"
+
+
+def to_thanks() -> HttpResponseRedirect:
+    """The redirect after a request is taken (or quietly dropped as spam: bots see what people see)."""
+    token = signing.TimestampSigner(salt=THANKS_SALT).sign("sent")
+    return HttpResponseRedirect(f"{reverse('exercises:consultation_thanks')}?{urlencode({THANKS_PARAMETER: token})}")
+
+
+def is_fresh_thanks(value: str) -> bool:
+    """A value this site signed for a request taken at most THANKS_MAX_AGE seconds ago."""
+    try:
+        return signing.TimestampSigner(salt=THANKS_SALT).unsign(value, max_age=THANKS_MAX_AGE) == "sent"
+    except signing.BadSignature:  # forged, altered or expired (SignatureExpired is a BadSignature)
+        return False
+
+
 @require_safe
-@public_page
 def consultation_thanks(request):
-    return render(request, "exercises/consultation_thanks.html")
+    """Not a public page: the page cache never keeps it, and no shared cache may (one address per sent value)."""
+    if not is_fresh_thanks(request.GET.get(THANKS_PARAMETER, "")):
+        return redirect("exercises:consultation")
+    response = render(request, "exercises/consultation_thanks.html")
+    add_never_cache_headers(response)
+    return response

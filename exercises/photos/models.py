@@ -120,6 +120,12 @@ class Photo(models.Model):
         jpegs = self._renditions(RenditionFormat.JPEG)
         return jpegs[0] if jpegs else None
 
+    @property
+    def thumbnail_avif(self) -> "PhotoRendition | None":
+        """The smallest AVIF, beside ``thumbnail`` where a picture is shown small (a card)."""
+        avifs = self._renditions(RenditionFormat.AVIF)
+        return avifs[0] if avifs else None
+
 
 class RenditionFormat(models.TextChoices):
     AVIF = "avif", "AVIF"

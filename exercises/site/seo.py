@@ -123,8 +123,15 @@ def person(coach) -> dict:
     return {key: value for key, value in data.items() if value}
 
 
-def article(meta: PageMeta, gym=None, author=None) -> dict:
-    """``author`` is a published coach; until staff set one, the gym itself is the author."""
+def article(meta: PageMeta, gym=None, byline=None) -> dict:
+    """``byline`` names published coaches only (author, reviewer and the review date); until staff name an author,
+    the gym itself is the author. A review is the page's (schema.org WebPage: reviewedBy, lastReviewed)."""
+    author = byline.author if byline is not None else None
+    page = meta.canonical
+    if byline is not None and byline.reviewer is not None:
+        page = {"@type": "WebPage", "@id": meta.canonical, "reviewedBy": person(byline.reviewer)}
+        if byline.reviewed_on:
+            page["lastReviewed"] = byline.reviewed_on.isoformat()
     return {
         "@type": "Article",
         "headline": meta.title[:110],
@@ -134,13 +141,13 @@ def article(meta: PageMeta, gym=None, author=None) -> dict:
         "dateModified": (meta.modified or meta.published).isoformat() if meta.published else None,
         "author": person(author) if author is not None else organization(),
         "publisher": gym_data(gym) if gym is not None else organization(),
-        "mainEntityOfPage": meta.canonical,
+        "mainEntityOfPage": page,
     }
 
 
-def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=(), author=None) -> SafeString:
+def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=(), byline=None) -> SafeString:
     """The Article and its breadcrumbs; an FAQPage too when the page shows FAQs."""
-    graph = [article(meta, gym, author), breadcrumbs(("Home", "/"), (comparison.title, meta.path))]
+    graph = [article(meta, gym, byline), breadcrumbs(("Home", "/"), (comparison.title, meta.path))]
     if faqs:
         graph.append(
             {
@@ -158,8 +165,8 @@ def comparison_structured_data(comparison, meta: PageMeta, gym=None, *, faqs=(),
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 
-def exercise_structured_data(exercise, meta: PageMeta, gym=None, *, author=None) -> SafeString:
-    graph = [article(meta, gym, author), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
+def exercise_structured_data(exercise, meta: PageMeta, gym=None, *, byline=None) -> SafeString:
+    graph = [article(meta, gym, byline), breadcrumbs(("Home", "/"), (exercise.name, meta.path))]
     return ld_json({"@context": "https://schema.org", "@graph": graph})
 
 

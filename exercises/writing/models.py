@@ -68,7 +68,7 @@ class Publishable(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="authored_%(class)ss",
-        help_text="Empty: the byline reads “By the coaching team at” the gym.",
+        help_text="Empty: the byline reads the gym profile's default byline (Words on the site).",
     )
     reviewer = models.ForeignKey(
         "Coach",
@@ -159,8 +159,13 @@ class Reference(models.Model):
         help_text="As the paper lists them, e.g. “Plotkin DL, Rodas MA, Vigotsky AD, et al.”",
     )
     title = models.CharField(max_length=300, blank=True, help_text="The paper's title.")
-    journal = models.CharField(max_length=200)
-    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    journal = models.CharField(max_length=200, blank=True, help_text="Empty when the text does not name it.")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Empty when the text does not give it.",
+    )
     volume = models.CharField(max_length=40, blank=True, help_text="Volume and issue, e.g. 36(2).")
     pages = models.CharField(max_length=40, blank=True, help_text="Pages or article number, e.g. 245–252 or e13909.")
     finding = models.TextField(help_text="One sentence: what the study found.")
@@ -182,15 +187,24 @@ class Reference(models.Model):
         verbose_name_plural = "references"
 
     def __str__(self):
-        return f"{self.journal} ({self.year})"
+        return self.known
+
+    def clean(self):
+        super().clean()
+        if not (self.authors or self.journal):
+            raise ValidationError("Give at least who did the study or the journal it appeared in.")
 
     def natural_key(self):
         return (self.key,)
 
     @property
-    def is_complete(self) -> bool:
-        """Enough to find the paper: who wrote it and what it is called."""
-        return bool(self.authors and self.title)
+    def known(self) -> str:
+        """What is known, in the usual citation order: "Plotkin DL et al. (2022). Title. Journal, 36(2), 245–252",
+        or only "Journal of Strength and Conditioning Research, 2018", or only "Bret Contreras"."""
+        who = f"{self.authors} ({self.year})" if self.authors and self.year else self.authors
+        where = ", ".join(part for part in (self.journal, "" if self.authors else str(self.year or "")) if part)
+        where = ", ".join(part for part in (where, self.volume if where else "", self.pages if where else "") if part)
+        return ". ".join(part for part in (who, self.title.rstrip("."), where) if part)
 
     @property
     def is_checkable(self) -> bool:

@@ -24,4 +24,5 @@ def reference_label(reference: Reference) -> str:
     what = reference.title or Truncator(reference.finding).words(12, truncate="…")
     if not what.endswith((".", "?", "!", "…")):
         what += "."
-    return " ".join(part for part in (who, f"({reference.year})", what, reference.journal) if part)
+    when = f"({reference.year})" if reference.year else ""
+    return " ".join(part for part in (who, when, what, reference.journal) if part)
