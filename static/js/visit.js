@@ -21,8 +21,10 @@
   const article = document.querySelector("[data-article]");
   if (article) {
     visit.last_article = location.pathname;
-    const read = { path: location.pathname, utm_source: visit.utm_source || "", referrer_host: visit.referrer_host || "" };
-    if (navigator.sendBeacon) navigator.sendBeacon(article.dataset.read, new URLSearchParams(read));
+    const read = new URLSearchParams({ path: location.pathname });
+    read.set("utm_source", visit.utm_source || "");
+    read.set("referrer_host", visit.referrer_host || "");
+    if (navigator.sendBeacon) navigator.sendBeacon(article.dataset.read, read);
   }
   try {
     sessionStorage.setItem(KEY, JSON.stringify(visit));
