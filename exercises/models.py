@@ -11,7 +11,13 @@ from .articles.models import (  # noqa: F401
     SlugRedirect,
 )
 from .gym.models import Coach, Credential, GymProfile, OpeningHours  # noqa: F401
-from .leads.models import ConsultationRequest, Counter, Notification, NotificationRecipient  # noqa: F401
+from .leads.models import (  # noqa: F401
+    ArticleReads,
+    ConsultationRequest,
+    Counter,
+    Notification,
+    NotificationRecipient,
+)
 from .library.models import (  # noqa: F401
     ClientQuote,
     Exercise,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("privacy/", gym.privacy, name="privacy"),
     path("consultation/", leads.consultation, name="consultation"),
     path("consultation/thanks/", leads.consultation_thanks, name="consultation_thanks"),
+    path("read/", leads.read_beacon, name="read_beacon"),
     path("healthz", site.healthz, name="healthz"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", site.robots_txt, name="robots_txt"),

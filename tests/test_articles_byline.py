@@ -130,8 +130,8 @@ def test_a_reviewer_costs_no_query_per_credential(client, content, django_assert
 
 # --- The data migration -------------------------------------------------------------------------------------------
 
-BEFORE = ("exercises", "0013_lead_first_touch_attribution")
-AFTER = ("exercises", "0014_default_byline")
+BEFORE = ("exercises", "0014_article_reads")
+AFTER = ("exercises", "0015_default_byline")
 
 
 @pytest.fixture

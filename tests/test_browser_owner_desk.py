@@ -2,6 +2,7 @@
 tap-to-call and "Mark contacted", and the public form asking for a phone as soon as a call is chosen.
 axe finds nothing at 390 and 1280 px; screenshots, light and dark, go to /tmp/shots/."""
 
+import datetime
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from exercises.leads.models import ConsultationGoal, ConsultationRequest, ContactMethod, RequestStatus
+from exercises.leads.models import ArticleReads, ConsultationGoal, ConsultationRequest, ContactMethod, RequestStatus
 from tests.test_browser_admin_editor import WIDTHS
 from tests.test_browser_staff_journey import watch_csp
 from tests.test_leads_inbox import new_lead
@@ -189,6 +190,8 @@ def test_a_visitor_from_the_newsletter_reads_then_books_and_the_owner_sees_where
     assert visitor.context.cookies() == []  # sessionStorage only: no cookie was set
 
     lead = ConsultationRequest.objects.get(name="Nina Newsletter")
+    reads = ArticleReads.objects.get(article__slug="leg-press-vs-hip-thrust")  # the beacon counted the read
+    assert (reads.source, reads.reads) == ("newsletter", 1)
     assert lead.landing_path == "/compare/leg-press-vs-hip-thrust/"
     assert (lead.utm_source, lead.utm_campaign, lead.referrer_host) == ("newsletter", "dec", "news.example.com")
     assert lead.article.slug == "leg-press-vs-hip-thrust" and lead.source_path == "/consultation/"
@@ -206,3 +209,24 @@ def test_a_visitor_from_the_newsletter_reads_then_books_and_the_owner_sees_where
     assert (record["Campaign source"], record["Campaign"]) == ("newsletter", "dec")
     page.goto(f"/admin/exercises/consultationrequest/{lead.pk}/change/")
     shoot_and_check(page, "lead-first-touch-1280px-light")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_report_of_what_the_articles_bring(browser, site, width, scheme):
+    from exercises.articles.models import Comparison
+
+    article = Comparison.objects.get(slug="leg-press-vs-hip-thrust")
+    ArticleReads.objects.create(
+        month=datetime.date.today().replace(day=1), article=article, source="newsletter", reads=120
+    )
+    page = owner(browser, site, width, scheme)
+    csp = watch_csp(page)
+    page.goto("/admin/")
+    page.get_by_role("link", name="What the articles bring").first.click()
+    page.get_by_role("heading", name="What the articles bring").wait_for()
+    assert page.locator("svg.report-chart").is_visible()
+    assert page.get_by_role("cell", name="newsletter").count() >= 1
+    no_sideways_scroll(page)
+    assert csp == []
+    shoot_and_check(page, f"report-{width}-{scheme}")

@@ -29,7 +29,7 @@ ALLOWED_SCRIPTS = (CONSENT_SCRIPT, VISIT_SCRIPT)
 SCRIPT_LIMIT = 2 * 1024
 
 
-def is_the_consent_script(attributes: dict) -> bool:
+def is_an_allowed_script(attributes: dict) -> bool:
     src = attributes.get("src", "")
     return "defer" in attributes and src.startswith(settings.STATIC_URL) and src.endswith(ALLOWED_SCRIPTS)
 
@@ -48,7 +48,7 @@ class PageParts(HTMLParser):
         if tag == "link" and "stylesheet" in attributes.get("rel", "").lower().split():
             self.stylesheets.append(attributes.get("href", ""))
         if tag == "script" and attributes.get("type", "").strip().lower() not in DATA_BLOCK_TYPES:
-            if is_the_consent_script(attributes):
+            if is_an_allowed_script(attributes):
                 self.allowed_scripts.append(attributes["src"])
             else:
                 self.scripts.append(self.get_starttag_text())

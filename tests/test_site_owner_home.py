@@ -43,7 +43,7 @@ def test_the_screens_are_grouped_by_task_in_the_owners_words(admin_user):
         "Photos",
         "References (studies)",
     ]
-    assert listed["Leads"] == ["Inbox: consultation requests", "Who gets the alert emails"]
+    assert listed["Leads"] == ["Inbox: consultation requests", "What the articles bring", "Who gets the alert emails"]
     assert listed["The gym"] == ["Profile, opening hours and privacy page"]
     assert set(listed["Settings"]) == {
         "Staff accounts",

@@ -4,6 +4,8 @@ Both lists are built from the URLconf and the admin registry, so a page or a
 model added later is covered without touching this file.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -25,6 +27,10 @@ URL_KWARGS = {
     # No coach is shipped (none is invented): the test makes this one.
     "coach_detail": {"slug": "a-coach"},
 }
+
+
+# Routes that only take a POST, and what they answer.
+POSTED_TO = {"read_beacon": 204}
 
 
 def named_routes(patterns, namespace):
@@ -53,6 +59,12 @@ def test_every_named_page_opens(client, content, name, arguments):
     Coach.objects.create(name="A Coach", slug="a-coach", is_published=True)
     if short_name == "comparison_share_photo":
         Comparison.objects.update(lead_photo=make_photo("lead"))
+
+    if short_name in POSTED_TO:
+        # Not a page: a script posts to it (the read beacon), and it answers with no content.
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 405
+        assert client.post(reverse(name, kwargs=kwargs), {"path": "/"}).status_code == POSTED_TO[short_name]
+        return
 
     # The thank-you page opens from a sent form, with its signed value (alone, it redirects to the form).
     query = "?" + to_thanks()["Location"].partition("?")[2] if short_name == "consultation_thanks" else ""
@@ -91,7 +103,7 @@ def every_model_has_a_row(content):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from exercises.articles.models import Comparison, SlugRedirect
-    from exercises.leads.models import NotificationRecipient
+    from exercises.leads.models import ArticleReads, NotificationRecipient
     from exercises.leads.services import count_hit, create_consultation_request
 
     Group.objects.create(name="Coaches")
@@ -102,6 +114,7 @@ def every_model_has_a_row(content):
     AccessLog.objects.create(**seen, http_accept="*/*")
     AccessFailureLog.objects.create(**seen, http_accept="*/*")
     NotificationRecipient.objects.create(email="head.coach@example.com")
+    ArticleReads.objects.create(month=datetime.date(2026, 12, 1), article=Comparison.objects.first(), source="direct")
     SlugRedirect.objects.create(old_slug="leg-press-or-hip-thrust", comparison=Comparison.objects.first())
     Coach.objects.create(name="A Coach", slug="a-coach").credentials.create(name="NSCA-CSCS", issued_by="NSCA")
     make_photo("a-photo")

@@ -118,8 +118,8 @@ def test_staff_are_still_warned_that_readers_cannot_check_the_shipped_references
 
 # --- The data migration: the shipped text is cited only if it is still as shipped -----------------------------------
 
-BEFORE = ("exercises", "0014_default_byline")
-AFTER = ("exercises", "0015_reference_what_the_article_says")
+BEFORE = ("exercises", "0015_default_byline")
+AFTER = ("exercises", "0016_reference_what_the_article_says")
 
 
 @pytest.fixture

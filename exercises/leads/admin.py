@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from . import privacy, services
+from . import privacy, reports, services
 from .attribution import UTM_FIELDS
 from .exports import write_requests_csv
 from .models import (
+    ArticleReads,
     ConsultationRequest,
     Counter,
     Notification,
@@ -363,3 +364,47 @@ class CounterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ArticleReads)
+class ArticleReadsAdmin(admin.ModelAdmin):
+    """Not a list to edit: the report of what the articles bring (leads/reports.py), with its CSV."""
+
+    task_group, task_name, task_rank = "leads", "What the articles bring", 5
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("report.csv", self.admin_site.admin_view(self.report_csv_view), name="exercises_articlereads_csv"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = reports.article_report()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "What the articles bring",
+            "opts": self.model._meta,
+            "report": report,
+            "chart": reports.chart_svg(report),
+        }
+        return TemplateResponse(request, "admin/exercises/articlereads/report.html", context)
+
+    def report_csv_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="what-the-articles-bring-{stamp}.csv"'
+        reports.write_report_csv(reports.article_report(), response)
+        return response

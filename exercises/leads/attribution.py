@@ -55,3 +55,8 @@ def external_referrer(referer: str, *, own_host: str) -> str:
     if parts.scheme not in ("http", "https") or name == own_host.split(":")[0].lower():
         return ""
     return host(name)
+
+
+def channel(*, utm_source: str, referrer_host: str) -> str:
+    """What sent a visitor, in one word for the report: the campaign source, else the other site, else "direct"."""
+    return plain_text(utm_source).lower() or host(referrer_host) or "direct"

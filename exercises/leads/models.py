@@ -207,3 +207,27 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"
+
+
+class ArticleReads(models.Model):
+    """How many times an article was read in a month, by what first sent the reader: counts only.
+
+    One row per (month, article, source), added to by the read beacon (static/js/visit.js) with one conditional
+    UPDATE; nothing of the reader is kept. Readers without JavaScript, and bots that run none, are not counted.
+    """
+
+    month = models.DateField(help_text="The first day of the month, in the gym's time zone.")
+    article = models.ForeignKey("Comparison", on_delete=models.CASCADE, related_name="monthly_reads")
+    source = models.CharField(max_length=100, help_text='Campaign source, else the referring site, else "direct".')
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-month", "article", "source"]
+        verbose_name = "article reads"
+        verbose_name_plural = "article reads"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "article", "source"], name="article_reads_month_source_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.article} · {self.source} · {self.month:%Y-%m}: {self.reads}"

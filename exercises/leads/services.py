@@ -14,6 +14,7 @@ from django.utils import timezone
 from ..articles.models import Comparison
 from . import consent
 from .models import (
+    ArticleReads,
     ConsultationRequest,
     Counter,
     Notification,
@@ -76,6 +77,21 @@ def allow_consultation_from(ip_address: str | None) -> bool:
 def record_spam(*, reason: str, ip_address: str | None, user_agent: str) -> None:
     count_hit(key=f"spam:{reason}", window_seconds=24 * 3600)
     logger.warning("consultation spam rejected reason=%s ip=%s ua=%r", reason, ip_address, user_agent[:120])
+
+
+def count_read(*, article: Comparison, source: str, when: datetime) -> None:
+    """One more read of an article this month from this source: one conditional UPDATE, a row made the first time."""
+    month = timezone.localtime(when).date().replace(day=1)
+    rows = ArticleReads.objects.filter(month=month, article=article, source=source[:100])
+    for _attempt in range(2):
+        if rows.update(reads=F("reads") + 1):
+            return
+        try:
+            with transaction.atomic():
+                ArticleReads.objects.create(month=month, article=article, source=source[:100], reads=1)
+            return
+        except IntegrityError:
+            continue  # made by another request meanwhile: add to it
 
 
 # --- Consultation requests --------------------------------------------------

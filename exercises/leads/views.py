@@ -1,16 +1,21 @@
 """The consultation form: the one place a visitor's request comes in."""
 
 import ipaddress
+import re
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..articles.models import Comparison
 from ..pagecache import public_page
 from . import attribution, services
 from .forms import ConsultationForm
@@ -125,3 +130,28 @@ def consultation_thanks(request):
     response = render(request, "exercises/consultation_thanks.html")
     add_never_cache_headers(response)
     return response
+
+
+BOTS = re.compile(r"bot|crawl|spider|slurp|preview", re.IGNORECASE)
+
+
+@csrf_exempt  # it sets nothing and reads no cookie; another site's page can only add a read, and is refused below
+@never_cache
+@require_POST
+def read_beacon(request):
+    """One read of an article, sent by visit.js with navigator.sendBeacon: counted, and nothing of the reader kept.
+
+    Always 204, counted or not, so a client learns nothing. Not counted: another site's page (Sec-Fetch-Site),
+    a known bot, staff with a session (previews), a path that is not a published article.
+    """
+    if request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin" and not (
+        BOTS.search(request.headers.get("User-Agent", "")) or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
+        path = attribution.site_path(request.POST.get("path", ""))
+        article = services.comparison_for_path(path) if path else None
+        if article is not None and Comparison.objects.published().filter(pk=article.pk).exists():
+            source = attribution.channel(
+                utm_source=request.POST.get("utm_source", ""), referrer_host=request.POST.get("referrer_host", "")
+            )
+            services.count_read(article=article, source=source, when=timezone.now())
+    return HttpResponse(status=204)

@@ -1,9 +1,8 @@
-// First touch, kept in this tab's sessionStorage (no cookie; nothing leaves the browser until the visitor sends
-// the consultation form): the page the visit began on, the other site that sent them, the utm_* values of that
-// first address, and the article read last. The form's hidden fields get them; the server cleans every value.
+// First touch, kept in this tab's sessionStorage (no cookie): the page the visit began on, the other site that
+// sent the visitor, the utm_* of that first address, and the article read last. The consultation form's hidden
+// fields get them; the server cleans every value. An article also sends one read (counts only, nothing kept).
 (() => {
   const KEY = "csa-first-touch";
-  const UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   let visit = null;
   try {
     visit = JSON.parse(sessionStorage.getItem(KEY));
@@ -15,9 +14,18 @@
       const from = new URL(document.referrer);
       if (from.host !== location.host) visit.referrer_host = from.hostname;
     } catch (error) {}
-    UTM.forEach((name) => (visit[name] = (query.get(name) || "").slice(0, 100)));
+    ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"].forEach(
+      (name) => (visit[name] = (query.get(name) || "").slice(0, 100)),
+    );
   }
-  if (document.querySelector("[data-article]")) visit.last_article = location.pathname;
+  const article = document.querySelector("[data-article]");
+  if (article) {
+    visit.last_article = location.pathname;
+    const read = new URLSearchParams({ path: location.pathname });
+    read.set("utm_source", visit.utm_source || "");
+    read.set("referrer_host", visit.referrer_host || "");
+    if (navigator.sendBeacon) navigator.sendBeacon(article.dataset.read, read);
+  }
   try {
     sessionStorage.setItem(KEY, JSON.stringify(visit));
   } catch (error) {}
@@ -29,6 +37,5 @@
       });
     });
   fill();
-  // A page restored from the back/forward cache keeps its old fields: fill them again.
-  addEventListener("pageshow", fill);
+  addEventListener("pageshow", fill); // a page from the back/forward cache: fill its fields again
 })();

@@ -52,7 +52,7 @@ def uncite_contreras(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0014_default_byline'),
+        ('exercises', '0015_default_byline'),
     ]
 
     operations = [

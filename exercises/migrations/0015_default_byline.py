@@ -19,7 +19,7 @@ def ship_the_default_byline(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0013_lead_first_touch_attribution'),
+        ('exercises', '0014_article_reads'),
     ]
 
     operations = [
