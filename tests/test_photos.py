@@ -225,14 +225,17 @@ def test_the_comparison_shows_each_exercises_photos_in_its_overview_lazily(conte
     assert html.count('loading="lazy"') == 2
 
 
-def test_a_lead_photo_opens_the_article_and_is_what_it_shares(content):
+def test_a_lead_photo_follows_the_introduction_and_is_what_it_shares(content):
     comparison = Comparison.objects.get()
     comparison.lead_photo = make_photo("lead", focal_x=20, focal_y=50)
     comparison.save()
 
     html = Client().get(ARTICLE).content.decode()
 
-    assert 'alt="Test picture lead" fetchpriority="high"' in html
+    # Under the answer and the introduction (#25: the at-a-glance box on a phone's first screen), so it loads lazily.
+    picture = html[html.index('alt="Test picture lead"') :]
+    assert picture.index('loading="lazy"') < picture.index(">") and "fetchpriority" not in picture[: picture.index(">")]
+    assert html.index("article__intro") < html.index('alt="Test picture lead"')
     share = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
     assert share.endswith("/compare/leg-press-vs-hip-thrust/share.jpg")
     response = Client().get("/compare/leg-press-vs-hip-thrust/share.jpg")
