@@ -72,10 +72,13 @@ class GymProfile(MarkdownModel):
         blank=True,
         help_text="The heading over the consultation button at the end of each exercise page.",
     )
+    # The shipped article's own words for its author ("As a certified personal trainer, I've helped clients…"), so that
+    # a site whose staff have not saved a profile yet still has a byline that matches the text; no name is invented.
     default_byline = models.CharField(
         "default byline",
         max_length=200,
         blank=True,
+        default="a certified personal trainer at Community Strength Austin",
         help_text="Who wrote an article or exercise page that names no coach as its author, read after “By”, e.g. "
         "“a certified personal trainer at Community Strength Austin”. Empty: “By the coaching team at” the gym.",
     )

@@ -38,5 +38,11 @@ class Migration(migrations.Migration):
             name='author',
             field=models.ForeignKey(blank=True, help_text="Empty: the byline reads the gym profile's default byline (Words on the site).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authored_%(class)ss', to='exercises.coach'),
         ),
-        migrations.RunPython(ship_the_default_byline, migrations.RunPython.noop)  # the column goes with the field,
+        migrations.RunPython(ship_the_default_byline, migrations.RunPython.noop),  # the column goes with the field
+        # A profile made from now on (or the unsaved one a fresh site shows) starts with the shipped words too.
+        migrations.AlterField(
+            model_name='gymprofile',
+            name='default_byline',
+            field=models.CharField(blank=True, default='a certified personal trainer at Community Strength Austin', help_text='Who wrote an article or exercise page that names no coach as its author, read after “By”, e.g. “a certified personal trainer at Community Strength Austin”. Empty: “By the coaching team at” the gym.', max_length=200, verbose_name='default byline'),
+        ),
     ]
