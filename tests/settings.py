@@ -10,6 +10,9 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ENV_FILE", os.devnull)
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# Django's live server answers each request in a new thread; a connection kept for reuse there is never reused and
+# stays open until the thread is collected, so a browser test run on PostgreSQL ran out of connections. No reuse here.
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "0")
 # One folder for all a test run writes outside its databases, removed when the process that made it exits.
 # The servers and workers the run starts inherit it through the environment, so they make none of their own.
 if not os.environ.get("CSA_TEST_ROOT"):
