@@ -67,7 +67,7 @@ class StaffAdminSite(admin.AdminSite):
         groups = {key: [] for key in TASK_GROUPS}
         for app in super().get_app_list(request):
             for entry in app["models"]:
-                model_admin = self._registry[entry["model"]]
+                model_admin = self.get_model_admin(entry["model"])
                 group = getattr(model_admin, "task_group", "settings")
                 key = f"{entry['model']._meta.app_label}.{entry['model']._meta.model_name}"
                 entry["name"] = getattr(model_admin, "task_name", None) or SETTINGS_NAMES.get(key, entry["name"])
